@@ -1,0 +1,30 @@
+"""npgrad's engine: Tensor, the backward walk, grad modes, gradient checking.
+
+Examples
+--------
+>>> from autograd import Tensor
+>>> x = Tensor([1.0, 2.0], requires_grad=True)
+>>> (x * x).sum().backward()
+>>> x.grad
+Tensor([2., 4.])
+"""
+from autograd.anomaly import detect_anomaly
+from autograd.engine import grad
+from autograd.factory import (
+    arange, empty, eye, full, ones, ones_like, rand, randn, zeros, zeros_like,
+)
+from autograd.function import Function, register, registry
+from autograd.gradcheck import GradcheckError, gradcheck, numerical_grad
+from autograd.mode import (
+    enable_grad, get_default_dtype, is_grad_enabled, manual_seed, no_grad, set_default_dtype,
+)
+from autograd.tensor import Tensor
+
+import ops  # noqa: E402,F401  registers every rule (ops imports only autograd's leaves)
+
+__all__ = [
+    "Tensor", "Function", "register", "registry", "grad", "no_grad", "enable_grad",
+    "is_grad_enabled", "set_default_dtype", "get_default_dtype", "manual_seed",
+    "detect_anomaly", "gradcheck", "numerical_grad", "GradcheckError",
+    "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "arange", "eye", "randn", "rand",
+]

@@ -1,0 +1,259 @@
+"""The backward walk: reverse topological order, iterative, one gradient dict.
+
+Dependencies are counted first (how many consumers each node has inside the graph),
+then nodes run Kahn-style as soon as every consumer has contributed. Each gradient is
+popped as it is used and each node's saved arrays are released after it runs unless
+`retain_graph`. With `create_graph` the VJPs receive Tensors (their saved arrays
+re-wrapped as graph-connected Tensors), so the gradients are differentiable again.
+"""
+import numpy as np
+
+from autograd import anomaly
+from autograd.function import sum_to
+from autograd.mode import enable_grad, no_grad, state
+from autograd.tensor import Tensor
+
+RELEASED = (
+    "Trying to backward through the graph a second time (or to use saved values after "
+    "they were freed): {op} released its saved arrays after the first backward. Pass "
+    "retain_graph=True to the first backward (or grad) call if you need to go through "
+    "the graph again."
+)
+
+
+def backward(roots, grads, retain_graph=False, create_graph=False):
+    """Accumulate gradients of `roots` into `.grad` of the leaves that require grad."""
+    leaf_grads = _run(roots, grads, retain_graph, create_graph, capture=None)
+    for t, g in leaf_grads.values():
+        if t._hooks:
+            g = _run_hooks(t._hooks, g, create_graph)
+        g = _owned(g, create_graph)
+        if t._grad is None:
+            t._grad = g
+        elif create_graph:
+            t._grad = t._grad + g
+        else:
+            t._grad = _wrap(t._grad.data + g.data)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         allow_unused=False):
+    """Gradients of `outputs` with respect to `inputs`, as `torch.autograd.grad`.
+
+    Returns a tuple of Tensors, one per input (None for an unused input only when
+    `allow_unused`). `.grad` attributes are left untouched.
+
+    Examples
+    --------
+    >>> (gx,) = grad((x ** 3).sum(), x, create_graph=True)   # 3 x**2, differentiable
+    """
+    outputs = _as_tuple(outputs)
+    inputs = _as_tuple(inputs)
+    if grad_outputs is None:
+        grad_outputs = (None,) * len(outputs)
+    grad_outputs = _as_tuple(grad_outputs)
+    if retain_graph is None:
+        retain_graph = create_graph
+    for t in inputs:
+        if not isinstance(t, Tensor) or not t.requires_grad:
+            raise RuntimeError("grad: every input must be a Tensor that requires grad")
+    capture = {id(t): t for t in inputs}
+    found = _run(outputs, grad_outputs, retain_graph, create_graph, capture=capture)
+    result = []
+    for t in inputs:
+        entry = found.get(id(t))
+        if entry is None:
+            if not allow_unused:
+                raise RuntimeError(
+                    "grad: one of the inputs was not used to compute the outputs; pass "
+                    "allow_unused=True to get None for it"
+                )
+            result.append(None)
+        else:
+            result.append(_owned(entry[1], create_graph))
+    return tuple(result)
+
+
+def _as_tuple(x):
+    return tuple(x) if isinstance(x, (tuple, list)) else (x,)
+
+
+def _wrap(array):
+    return Tensor._from_op(array, None)
+
+
+def _owned(g, create_graph):
+    """A gradient as a Tensor that owns writable memory (no broadcast views)."""
+    if isinstance(g, Tensor):
+        return g if create_graph else _wrap(g.data)
+    if not g.flags.writeable:
+        g = g.copy()
+    return _wrap(g)
+
+
+def _run_hooks(hooks, g, create_graph):
+    t = g if isinstance(g, Tensor) else _wrap(g)
+    for hook in hooks:
+        replaced = hook(t)
+        if replaced is not None:
+            t = replaced if isinstance(replaced, Tensor) else _wrap(np.asarray(replaced))
+    return t if create_graph else t.data
+
+
+def _seed(root, g, create_graph):
+    """The starting gradient for `root`: ones for one element, else `g` checked."""
+    if not isinstance(root, Tensor):
+        raise TypeError(f"backward: expected a Tensor, got {type(root).__name__}")
+    if not root.requires_grad:
+        raise RuntimeError(
+            "element 0 of tensors does not require grad and does not have a grad_fn"
+        )
+    if g is None:
+        if root.size != 1:
+            raise RuntimeError(
+                f"grad can be implicitly created only for one-element outputs, not shape "
+                f"{root.shape}: pass grad= to backward"
+            )
+        g = np.ones(root.shape, dtype=root.dtype)
+    elif isinstance(g, Tensor):
+        g = g if create_graph else g.data
+    else:
+        g = np.array(g, dtype=root.dtype)
+    if g.shape != root.shape:
+        raise ValueError(f"backward: grad of shape {g.shape} for a tensor of shape {root.shape}")
+    if create_graph and not isinstance(g, Tensor):
+        g = _wrap(g)
+    return g
+
+
+def _run(roots, root_grads, retain_graph, create_graph, capture):
+    """Walk the graph; return {id(leaf or captured tensor): (tensor, gradient)}."""
+    if len(root_grads) != len(roots):
+        raise ValueError("backward: need one grad per output")
+    grads = {}
+    found = {}
+    starts = []
+    for root, g in zip(roots, root_grads):
+        g = _seed(root, g, create_graph)
+        node = root.grad_fn
+        if capture is not None and id(root) in capture:
+            _accumulate(found, root, g)
+        if node is None:
+            if capture is None:
+                _accumulate(found, root, g)
+        else:
+            grads[node] = grads[node] + g if node in grads else g
+            starts.append(node)
+    deps = _count_consumers(starts)
+    ready = [n for n in dict.fromkeys(starts) if deps.get(n, 0) == 0]
+    mode = enable_grad() if create_graph else no_grad()
+    with mode:
+        while ready:
+            node = ready.pop()
+            g = grads.pop(node)
+            if node.hooks:
+                g = _run_hooks(node.hooks, g, create_graph)
+            if node.retained is not None:
+                owner = node.retained()
+                if owner is not None:
+                    g_owned = _owned(g, create_graph)
+                    owner._grad = g_owned if owner._grad is None else owner._grad + g_owned
+            input_grads = _call_vjp(node, g, create_graph)
+            if state.anomaly:
+                anomaly.check_backward(node, input_grads)
+            if not retain_graph and node.saved:
+                node.saved = None
+                node.out = None
+            for t, gi in zip(node.inputs, input_grads):
+                if t is None or gi is None:
+                    continue
+                if gi.shape != t.shape:
+                    gi = _sum_to_input(node, gi, t)
+                if gi.dtype != t.dtype:
+                    gi = gi.astype(t.dtype)
+                parent = t.grad_fn
+                if capture is not None and id(t) in capture:
+                    _accumulate(found, t, gi)
+                if parent is None:
+                    if capture is None:
+                        _accumulate(found, t, gi)
+                    continue
+                grads[parent] = grads[parent] + gi if parent in grads else gi
+                left = deps[parent] - 1
+                deps[parent] = left
+                if left == 0:
+                    ready.append(parent)
+    return found
+
+
+def _accumulate(found, t, g):
+    key = id(t)
+    if key in found:
+        found[key] = (t, found[key][1] + g)
+    else:
+        found[key] = (t, g)
+
+
+def _count_consumers(starts):
+    """For every node reachable from `starts`, how many edges point at it."""
+    deps = {}
+    stack = list(dict.fromkeys(starts))
+    seen = set(stack)
+    while stack:
+        node = stack.pop()
+        for t in node.inputs:
+            if t is None:
+                continue
+            parent = t.grad_fn
+            if parent is None:
+                continue
+            deps[parent] = deps.get(parent, 0) + 1
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return deps
+
+
+def _call_vjp(node, g, create_graph):
+    saved = node.saved
+    if saved is None:
+        raise RuntimeError(RELEASED.format(op=node.name))
+    if create_graph:
+        if not node.twice_differentiable:
+            raise RuntimeError(
+                f"{node.name} cannot be differentiated twice yet: create_graph=True "
+                "through it would give a wrong higher-order gradient"
+            )
+        node.saved = tuple(_saved_tensor(node, s) for s in saved)
+        try:
+            result = node.vjp(g)
+        finally:
+            node.saved = saved
+    else:
+        result = node.vjp(g)
+    return result if isinstance(result, tuple) else (result,)
+
+
+def _saved_tensor(node, s):
+    """Re-wrap a saved array as the Tensor it came from, so the graph stays connected."""
+    if not isinstance(s, np.ndarray):
+        return s
+    for t in node.inputs:
+        if t is not None and t.data is s:
+            return t
+    if s is node.out:
+        return Tensor._from_op(s, node)
+    return _wrap(s)  # a constant for differentiation: a mask, an index, a non-grad input
+
+
+def _sum_to_input(node, g, t):
+    try:
+        g = sum_to(g, t.shape)
+    except ValueError:
+        g = None
+    if g is None or g.shape != t.shape:
+        raise AssertionError(
+            f"{node.name}: VJP returned a gradient that cannot be summed to its input's "
+            f"shape {t.shape}"
+        )
+    return g

@@ -1,0 +1,106 @@
+"""The leaf of the engine: the `Function` base class, the op registry and `sum_to`.
+
+Every differentiable op is a `Function` subclass registered under its public name. A
+rule has exactly two methods: `forward` on NumPy arrays, and `vjp`, which maps the
+gradient `g` of the output (in the output's shape) to one gradient per input, also in
+the output's broadcast shape: the engine, not the rule, sums each one down to its
+input's shape with `sum_to`. This module imports NumPy only.
+"""
+import numpy as np
+
+registry = {}
+
+
+def register(name):
+    """Class decorator: record a `Function` subclass under `name` in the registry."""
+
+    def decorate(cls):
+        if name in registry:
+            raise ValueError(f"op {name!r} is registered twice")
+        cls.name = name
+        registry[name] = cls
+        return cls
+
+    return decorate
+
+
+class Function:
+    """One node of the graph: a forward rule, its VJP, and what backward needs.
+
+    Attributes set by the engine: `inputs` (per input, the Tensor if it needs a
+    gradient, else None), `out` (the output array, used to re-wrap saved outputs for
+    higher order), `saved` (what `save` stored; None once released), `hooks`,
+    `retained` (weak reference to an output whose `.grad` is kept) and `site`
+    (creation site, in anomaly mode only).
+
+    `twice_differentiable = False` marks a rule whose VJP saves derived arrays that
+    are not constants: `create_graph=True` through it raises instead of giving a
+    silently wrong second derivative.
+    """
+
+    __slots__ = ("inputs", "saved", "out", "__dict__")
+    name = "function"
+    twice_differentiable = True
+    hooks = None  # rare attributes live in the instance dict, defaulting here
+    retained = None
+    site = None
+
+    def save(self, *values):
+        """Keep arrays (or anything) for the VJP; read back as `self.saved`."""
+        self.saved = values
+
+    def needs_grad(self, i):
+        """Whether input `i` wants a gradient (skip work for those that do not)."""
+        return self.inputs[i] is not None
+
+    def forward(self, *arrays, **params):
+        raise NotImplementedError(f"{type(self).__name__} has no forward rule")
+
+    def vjp(self, g):
+        raise NotImplementedError(f"{type(self).__name__} has no VJP rule")
+
+    def __repr__(self):
+        return f"<{self.name}>"
+
+
+def call(name, *args, **params):
+    """Run the rule `name` inside another rule's VJP, on arrays or Tensors alike.
+
+    On plain arrays this is just the forward rule (no graph, no overhead beyond one
+    object); when any argument is a Tensor (under `create_graph=True`) it runs as a
+    recorded op, so the VJP that called it can be differentiated again.
+    """
+    if any(hasattr(a, "grad_fn") for a in args):
+        from autograd.tensor import apply
+
+        return apply(registry[name], *args, **params)
+    node = registry[name]()
+    node.saved = ()
+    return node.forward(*args, **params)
+
+
+def sum_to(g, shape):
+    """Sum a broadcast gradient `g` down to `shape` (arrays and Tensors alike)."""
+    if g.shape == shape:
+        return g
+    lead = len(g.shape) - len(shape)
+    if lead < 0:
+        raise ValueError(f"cannot sum gradient of shape {g.shape} to {shape}")
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, n in enumerate(shape) if n == 1 and g.shape[i + lead] != 1
+    )
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    if lead:
+        g = g.reshape(shape)
+    return g
+
+
+def broadcast_shapes(name, *shapes):
+    """NumPy's broadcast of `shapes`, or a ValueError naming the op and the shapes."""
+    try:
+        return np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise ValueError(
+            f"{name}: shapes {' and '.join(map(str, shapes))} cannot be broadcast together"
+        ) from None

@@ -1,0 +1,84 @@
+"""Global switches: gradient recording, the default float dtype and random generator."""
+import functools
+
+import numpy as np
+
+
+class _State:
+    """Mutable module state, read on every op (so kept to plain attributes)."""
+
+    grad_enabled = True
+    anomaly = False
+    default_dtype = np.dtype(np.float32)
+    rng = np.random.default_rng()
+
+
+state = _State()
+
+
+def is_grad_enabled():
+    """Whether ops currently record the graph."""
+    return state.grad_enabled
+
+
+class _GradMode:
+    """Context manager and decorator that sets grad mode, restoring it afterwards."""
+
+    enabled = True
+
+    def __enter__(self):
+        self._previous = state.grad_enabled
+        state.grad_enabled = self.enabled
+
+    def __exit__(self, *exc):
+        state.grad_enabled = self._previous
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with type(self)():
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+class no_grad(_GradMode):
+    """Do not record the graph inside the block (inference, optimizer steps).
+
+    Examples
+    --------
+    >>> with no_grad():
+    ...     y = x * 2        # y.requires_grad is False
+    """
+
+    enabled = False
+
+
+class enable_grad(_GradMode):
+    """Record the graph inside the block, even within `no_grad`."""
+
+    enabled = True
+
+
+def set_default_dtype(dtype):
+    """Set the float dtype that Python floats and factories produce (float32 or float64)."""
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"set_default_dtype: expected a float dtype, got {dtype}")
+    state.default_dtype = dtype
+
+
+def get_default_dtype():
+    """The float dtype that Python floats and factories produce (float32 by default)."""
+    return state.default_dtype
+
+
+def manual_seed(seed):
+    """Reseed the default random generator used by factories, init and dropout."""
+    state.rng = np.random.default_rng(seed)
+    return state.rng
+
+
+def default_rng(rng=None):
+    """`rng` if given (a `np.random.Generator`), else the default generator."""
+    return state.rng if rng is None else rng

@@ -1,0 +1,491 @@
+"""`Tensor`: an ndarray plus the node that made it, and `apply`, which runs an op.
+
+Tensor methods and operators reach ops by name through the registry, so this module
+never imports `ops`. NumPy functions called on Tensors (`np.exp(t)`, `np.where(c, t,
+0)`) dispatch to the registered ops too, which lets a VJP written with NumPy run on
+plain arrays in ordinary backward and on Tensors under `create_graph=True`.
+"""
+import weakref
+
+import numpy as np
+
+from autograd import anomaly
+from autograd.function import registry
+from autograd.mode import state
+
+
+def _as_array(data, dtype):
+    """Wrap `data` as an ndarray following the dtype policy (no copy when possible)."""
+    if isinstance(data, np.ndarray):
+        return data if dtype is None or data.dtype == dtype else data.astype(dtype)
+    if isinstance(data, Tensor):
+        data = data.data
+        return data if dtype is None else data.astype(dtype, copy=False)
+    array = np.asarray(data, dtype=dtype)
+    if dtype is None and array.dtype.kind == "f" and array.dtype != state.default_dtype:
+        if not isinstance(data, np.generic):  # Python floats and lists follow the default
+            array = array.astype(state.default_dtype)
+    return array
+
+
+def apply(cls, *args, **params):
+    """Run the op `cls` on Tensors, arrays or scalars; record it if a gradient is needed."""
+    arrays = []
+    inputs = []
+    needs = False
+    for a in args:
+        if isinstance(a, Tensor):
+            arrays.append(a.data)
+            if a.requires_grad:
+                needs = True
+                inputs.append(a)
+                continue
+        else:
+            arrays.append(a)
+        inputs.append(None)
+    node = cls()
+    node.saved = ()
+    out = node.forward(*arrays, **params)
+    if state.anomaly:
+        node.inputs = inputs
+        node.out = out
+        anomaly.check_forward(node, out)
+    if needs and state.grad_enabled:
+        node.inputs = inputs
+        node.out = out
+        return Tensor._from_op(out, node)
+    return Tensor._from_op(out, None)
+
+
+def _op(name):
+    """The registered rule `name` (ops register themselves when `ops` is imported)."""
+    try:
+        return registry[name]
+    except KeyError:
+        import ops  # noqa: F401  registers every rule; only reached on first use
+
+        return registry[name]
+
+
+class Tensor:
+    """An n-dimensional array that records the ops applied to it for reverse-mode AD.
+
+    Parameters
+    ----------
+    data : array_like
+        Python floats and lists become the default float dtype (float32); an ndarray
+        keeps its dtype and is wrapped without a copy; integers stay integers.
+    requires_grad : bool
+        Accumulate a gradient into `.grad` on `backward()` (float dtypes only).
+    dtype : dtype, optional
+        Convert the data to this dtype.
+
+    Examples
+    --------
+    >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> (x * x).sum().backward()
+    >>> x.grad
+    Tensor([2., 4., 6.])
+    """
+
+    __slots__ = ("data", "_grad", "_requires_grad", "grad_fn", "name", "_hooks", "__weakref__")
+    __array_priority__ = 1000
+
+    def __init__(self, data, requires_grad=False, dtype=None):
+        self.data = _as_array(data, None if dtype is None else np.dtype(dtype))
+        self._grad = None
+        self.grad_fn = None
+        self.name = None
+        self._hooks = None
+        self._requires_grad = False
+        if requires_grad:
+            self.requires_grad = True
+
+    @classmethod
+    def _from_op(cls, data, node):
+        """Fast constructor for op outputs: no dtype handling, no checks."""
+        t = object.__new__(Tensor)
+        t.data = data
+        t._grad = None
+        t.grad_fn = node
+        t.name = None
+        t._hooks = None
+        t._requires_grad = node is not None
+        return t
+
+    # ----------------------------------------------------------------- attributes
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        if flag and self.data.dtype.kind not in "fc":
+            raise TypeError(
+                f"only floating-point tensors can require gradients, got dtype {self.data.dtype}"
+            )
+        if not flag and self.grad_fn is not None:
+            raise RuntimeError("requires_grad cannot be switched off on a non-leaf tensor; use detach()")
+        self._requires_grad = bool(flag)
+
+    def requires_grad_(self, flag=True):
+        """Set `requires_grad` in place and return self."""
+        self.requires_grad = flag
+        return self
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    @property
+    def shape(self):
+        return self.data.shape
+
+    @property
+    def ndim(self):
+        return self.data.ndim
+
+    @property
+    def size(self):
+        return self.data.size
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def T(self):
+        return self.transpose()
+
+    @property
+    def grad(self):
+        """The accumulated gradient (a Tensor), or None; may be assigned."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None and not isinstance(value, Tensor):
+            value = Tensor(np.asarray(value))
+        if value is not None and value.shape != self.shape:
+            raise ValueError(f"grad of shape {value.shape} assigned to a tensor of shape {self.shape}")
+        self._grad = value
+
+    # ------------------------------------------------------------- conversions
+    def detach(self):
+        """A Tensor sharing this data, cut from the graph."""
+        return Tensor._from_op(self.data, None)
+
+    def numpy(self):
+        """The underlying ndarray (shared, not copied)."""
+        return self.data
+
+    def item(self):
+        return self.data.item()
+
+    def tolist(self):
+        return self.data.tolist()
+
+    def astype(self, dtype):
+        """A copy in `dtype`; differentiable between float dtypes."""
+        return apply(_op("astype"), self, dtype=np.dtype(dtype))
+
+    def __array__(self, dtype=None, copy=None):
+        if dtype is not None and dtype != self.data.dtype:
+            return self.data.astype(dtype)
+        return self.data.copy() if copy else self.data
+
+    def __len__(self):
+        return len(self.data)
+
+    def __repr__(self):
+        body = np.array2string(self.data, separator=", ", prefix="Tensor(")
+        extra = ""
+        if self.data.dtype not in (state.default_dtype, np.int64, np.bool_):
+            extra += f", dtype={self.data.dtype}"
+        if self.grad_fn is not None:
+            extra += f", grad_fn=<{self.grad_fn.name}>"
+        elif self._requires_grad:
+            extra += ", requires_grad=True"
+        return f"Tensor({body}{extra})"
+
+    def __bool__(self):
+        return bool(self.data)
+
+    def __float__(self):
+        return float(self.data)
+
+    def __int__(self):
+        return int(self.data)
+
+    def __index__(self):
+        return self.data.__index__()
+
+    __hash__ = object.__hash__
+
+    # ------------------------------------------------------------------ backward
+    def backward(self, grad=None, retain_graph=False, create_graph=False):
+        """Accumulate d(self)/d(leaf) into `.grad` of every leaf that requires grad.
+
+        Parameters
+        ----------
+        grad : array_like or Tensor, optional
+            The upstream gradient, shaped like self; omitted only for one element.
+        retain_graph : bool
+            Keep saved arrays so that backward can run through this graph again.
+        create_graph : bool
+            Record the backward pass, so that gradients can be differentiated again.
+        """
+        from autograd import engine
+
+        engine.backward((self,), (grad,), retain_graph, create_graph)
+
+    def retain_grad(self):
+        """Keep `.grad` of this non-leaf tensor after backward."""
+        if self.grad_fn is not None:
+            self.grad_fn.retained = weakref.ref(self)
+        elif not self._requires_grad:
+            raise RuntimeError("retain_grad() on a tensor that does not require grad")
+
+    def register_hook(self, fn):
+        """Call `fn(grad)` when this tensor's gradient is computed; a returned value replaces it."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that does not require grad")
+        owner = self if self.grad_fn is None else self.grad_fn
+        if owner is self:
+            self._hooks = (self._hooks or []) + [fn]
+        else:
+            owner.hooks = (owner.hooks or []) + [fn]
+        return fn
+
+    # -------------------------------------------------------------- operators
+    def __add__(self, other):
+        return apply(registry["add"], self, other)
+
+    def __radd__(self, other):
+        return apply(registry["add"], other, self)
+
+    def __sub__(self, other):
+        return apply(registry["sub"], self, other)
+
+    def __rsub__(self, other):
+        return apply(registry["sub"], other, self)
+
+    def __mul__(self, other):
+        return apply(registry["mul"], self, other)
+
+    def __rmul__(self, other):
+        return apply(registry["mul"], other, self)
+
+    def __truediv__(self, other):
+        return apply(registry["div"], self, other)
+
+    def __rtruediv__(self, other):
+        return apply(registry["div"], other, self)
+
+    def __pow__(self, other):
+        return apply(registry["pow"], self, other)
+
+    def __rpow__(self, other):
+        return apply(registry["pow"], other, self)
+
+    def __matmul__(self, other):
+        return apply(registry["matmul"], self, other)
+
+    def __rmatmul__(self, other):
+        return apply(registry["matmul"], other, self)
+
+    def __neg__(self):
+        return apply(registry["neg"], self)
+
+    def __abs__(self):
+        return apply(registry["abs"], self)
+
+    def __getitem__(self, index):
+        return apply(_op("getitem"), self, index=_unwrap_index(index))
+
+    # Comparisons give boolean tensors with no gradient.
+    def __lt__(self, other):
+        return Tensor._from_op(self.data < _data(other), None)
+
+    def __le__(self, other):
+        return Tensor._from_op(self.data <= _data(other), None)
+
+    def __gt__(self, other):
+        return Tensor._from_op(self.data > _data(other), None)
+
+    def __ge__(self, other):
+        return Tensor._from_op(self.data >= _data(other), None)
+
+    def __eq__(self, other):
+        return Tensor._from_op(self.data == _data(other), None)
+
+    def __ne__(self, other):
+        return Tensor._from_op(self.data != _data(other), None)
+
+    # ---------------------------------------------------------------- methods
+    def abs(self):
+        return apply(registry["abs"], self)
+
+    def exp(self):
+        return apply(_op("exp"), self)
+
+    def log(self):
+        return apply(_op("log"), self)
+
+    def sqrt(self):
+        return apply(_op("sqrt"), self)
+
+    def tanh(self):
+        return apply(_op("tanh"), self)
+
+    def sigmoid(self):
+        return apply(_op("sigmoid"), self)
+
+    def relu(self):
+        return apply(_op("relu"), self)
+
+    def clip(self, lo=None, hi=None):
+        return apply(_op("clip"), self, lo=lo, hi=hi)
+
+    def softmax(self, axis=-1):
+        return apply(_op("softmax"), self, axis=axis)
+
+    def log_softmax(self, axis=-1):
+        return apply(_op("log_softmax"), self, axis=axis)
+
+    def sum(self, axis=None, keepdims=False):
+        return apply(_op("sum"), self, axis=axis, keepdims=keepdims)
+
+    def mean(self, axis=None, keepdims=False):
+        return apply(_op("mean"), self, axis=axis, keepdims=keepdims)
+
+    def max(self, axis=None, keepdims=False):
+        return apply(_op("max"), self, axis=axis, keepdims=keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        return apply(_op("min"), self, axis=axis, keepdims=keepdims)
+
+    def var(self, axis=None, keepdims=False, ddof=0):
+        return apply(_op("var"), self, axis=axis, keepdims=keepdims, ddof=ddof)
+
+    def std(self, axis=None, keepdims=False, ddof=0):
+        return apply(_op("std"), self, axis=axis, keepdims=keepdims, ddof=ddof)
+
+    def argmax(self, axis=None):
+        return Tensor._from_op(np.asarray(self.data.argmax(axis=axis)), None)
+
+    def argmin(self, axis=None):
+        return Tensor._from_op(np.asarray(self.data.argmin(axis=axis)), None)
+
+    def reshape(self, *shape):
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = tuple(shape[0])
+        return apply(_op("reshape"), self, shape=shape)
+
+    def transpose(self, *axes):
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = tuple(axes[0])
+        return apply(_op("transpose"), self, axes=axes or None)
+
+    def swapaxes(self, axis1, axis2):
+        axes = list(range(self.ndim))
+        axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
+        return self.transpose(*axes)
+
+    def flatten(self):
+        return self.reshape(-1)
+
+    def squeeze(self, axis=None):
+        if axis is None:
+            shape = tuple(n for n in self.shape if n != 1)
+        else:
+            axes = {a % self.ndim for a in ((axis,) if isinstance(axis, int) else axis)}
+            for a in axes:
+                if self.shape[a] != 1:
+                    raise ValueError(f"squeeze: axis {a} of shape {self.shape} is not 1")
+            shape = tuple(n for i, n in enumerate(self.shape) if i not in axes)
+        return self.reshape(shape)
+
+    def expand_dims(self, axis):
+        return self.reshape(np.expand_dims(self.data, axis).shape)
+
+    def broadcast_to(self, shape):
+        return apply(_op("broadcast_to"), self, shape=tuple(np.atleast_1d(shape).tolist()) if not isinstance(shape, tuple) else shape)
+
+    # ------------------------------------------------------- NumPy dispatch
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        name = _UFUNCS.get(ufunc)
+        if method != "__call__" or kwargs or name is None:
+            if _wants_grad(inputs):
+                raise TypeError(f"np.{ufunc.__name__} is not differentiable in npgrad")
+            arrays = [_data(x) for x in inputs]
+            result = getattr(ufunc, method)(*arrays, **kwargs)
+            return Tensor(result) if isinstance(result, np.ndarray) else result
+        if name in _COMPARISONS:
+            return Tensor._from_op(ufunc(*[_data(x) for x in inputs]), None)
+        return apply(_op(name), *inputs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        handler = _FUNCTIONS.get(func)
+        if handler is not None:
+            return handler(*args, **kwargs)
+        if _wants_grad(args) or _wants_grad(kwargs.values()):
+            raise TypeError(f"np.{func.__name__} is not differentiable in npgrad")
+        return func(*_unwrap(args), **dict(zip(kwargs, _unwrap(kwargs.values()))))
+
+
+def _data(x):
+    return x.data if isinstance(x, Tensor) else x
+
+
+def _unwrap(values):
+    return [
+        type(v)(_unwrap(v)) if isinstance(v, (list, tuple)) else _data(v) for v in values
+    ]
+
+
+def _unwrap_index(index):
+    if isinstance(index, tuple):
+        return tuple(_data(i) for i in index)
+    return _data(index)
+
+
+def _wants_grad(values):
+    for v in values:
+        if isinstance(v, Tensor) and v.requires_grad and state.grad_enabled:
+            return True
+        if isinstance(v, (list, tuple)) and _wants_grad(v):
+            return True
+    return False
+
+
+_UFUNCS = {
+    np.add: "add", np.subtract: "sub", np.multiply: "mul", np.true_divide: "div",
+    np.negative: "neg", np.power: "pow", np.exp: "exp", np.log: "log", np.sqrt: "sqrt",
+    np.tanh: "tanh", np.absolute: "abs", np.maximum: "maximum", np.minimum: "minimum",
+    np.matmul: "matmul",
+    np.greater: "gt", np.greater_equal: "ge", np.less: "lt", np.less_equal: "le",
+    np.equal: "eq", np.not_equal: "ne",
+}
+_COMPARISONS = {"gt", "ge", "lt", "le", "eq", "ne"}
+
+
+def _np_sum(a, axis=None, dtype=None, out=None, keepdims=False, **_):
+    return Tensor.sum(a, axis=axis, keepdims=keepdims)
+
+
+def _np_mean(a, axis=None, dtype=None, out=None, keepdims=False, **_):
+    return Tensor.mean(a, axis=axis, keepdims=keepdims)
+
+
+_FUNCTIONS = {
+    np.sum: _np_sum,
+    np.mean: _np_mean,
+    np.where: lambda cond, a, b: apply(_op("where"), _data(cond), a, b),
+    np.reshape: lambda a, shape, **_: Tensor.reshape(a, shape),
+    np.transpose: lambda a, axes=None: Tensor.transpose(a, *(axes or ())),
+    np.broadcast_to: lambda a, shape, **_: Tensor.broadcast_to(a, shape),
+    np.clip: lambda a, a_min=None, a_max=None, **_: Tensor.clip(a, a_min, a_max),
+    np.concatenate: lambda seq, axis=0, **_: apply(_op("concatenate"), *seq, axis=axis),
+    np.stack: lambda seq, axis=0, **_: apply(_op("stack"), *seq, axis=axis),
+}

@@ -1,0 +1,1 @@
+"""nn: modules, layers, optimizers, data and the npgrad command line (being built)."""
