@@ -11,7 +11,7 @@ import numpy as np
 from autograd import anomaly
 from autograd.function import sum_to
 from autograd.mode import enable_grad, no_grad, state
-from autograd.tensor import Tensor
+from autograd.tensor import Tensor, _from_op
 
 RELEASED = (
     "Trying to backward through the graph a second time (or to use saved values after "
@@ -79,7 +79,7 @@ def _as_tuple(x):
 
 
 def _wrap(array):
-    return Tensor._from_op(array, None)
+    return _from_op(array, None)
 
 
 def _owned(g, create_graph):
@@ -146,44 +146,61 @@ def _run(roots, root_grads, retain_graph, create_graph, capture):
             starts.append(node)
     deps = _count_consumers(starts)
     ready = [n for n in dict.fromkeys(starts) if deps.get(n, 0) == 0]
+    check_anomaly = state.anomaly
     mode = enable_grad() if create_graph else no_grad()
     with mode:
         while ready:
             node = ready.pop()
             g = grads.pop(node)
-            if node.hooks:
-                g = _run_hooks(node.hooks, g, create_graph)
-            if node.retained is not None:
-                owner = node.retained()
-                if owner is not None:
-                    g_owned = _owned(g, create_graph)
-                    owner._grad = g_owned if owner._grad is None else owner._grad + g_owned
-            input_grads = _call_vjp(node, g, create_graph)
-            if state.anomaly:
+            if node.hooks is not None or node.retained is not None:
+                g = _node_hooks(node, g, create_graph)
+            saved = node.saved
+            if saved is None:
+                raise RuntimeError(RELEASED.format(op=node.name))
+            if create_graph:
+                input_grads = _vjp_with_graph(node, g)
+            else:
+                input_grads = node.vjp(g)
+                if type(input_grads) is not tuple:
+                    input_grads = (input_grads,)
+            if check_anomaly:
                 anomaly.check_backward(node, input_grads)
-            if not retain_graph and node.saved:
+            if saved and not retain_graph:
                 node.saved = None
                 node.out = None
             for t, gi in zip(node.inputs, input_grads):
                 if t is None or gi is None:
                     continue
-                if gi.shape != t.shape:
+                if gi.shape != t.data.shape:
                     gi = _sum_to_input(node, gi, t)
-                if gi.dtype != t.dtype:
-                    gi = gi.astype(t.dtype)
-                parent = t.grad_fn
+                if gi.dtype != t.data.dtype:
+                    gi = gi.astype(t.data.dtype)
                 if capture is not None and id(t) in capture:
                     _accumulate(found, t, gi)
+                parent = t.grad_fn
                 if parent is None:
                     if capture is None:
                         _accumulate(found, t, gi)
                     continue
-                grads[parent] = grads[parent] + gi if parent in grads else gi
+                previous = grads.get(parent)
+                grads[parent] = gi if previous is None else previous + gi
                 left = deps[parent] - 1
                 deps[parent] = left
                 if left == 0:
                     ready.append(parent)
     return found
+
+
+def _node_hooks(node, g, create_graph):
+    """Run a non-leaf tensor's hooks and keep its gradient if retain_grad() asked."""
+    if node.hooks:
+        g = _run_hooks(node.hooks, g, create_graph)
+    if node.retained is not None:
+        owner = node.retained()
+        if owner is not None:
+            g_owned = _owned(g, create_graph)
+            owner._grad = g_owned if owner._grad is None else owner._grad + g_owned
+    return g
 
 
 def _accumulate(found, t, g):
@@ -214,23 +231,19 @@ def _count_consumers(starts):
     return deps
 
 
-def _call_vjp(node, g, create_graph):
+def _vjp_with_graph(node, g):
+    """Call the VJP on Tensors (saved arrays re-wrapped) so that it records a graph."""
+    if not node.twice_differentiable:
+        raise RuntimeError(
+            f"{node.name} cannot be differentiated twice yet: create_graph=True "
+            "through it would give a wrong higher-order gradient"
+        )
     saved = node.saved
-    if saved is None:
-        raise RuntimeError(RELEASED.format(op=node.name))
-    if create_graph:
-        if not node.twice_differentiable:
-            raise RuntimeError(
-                f"{node.name} cannot be differentiated twice yet: create_graph=True "
-                "through it would give a wrong higher-order gradient"
-            )
-        node.saved = tuple(_saved_tensor(node, s) for s in saved)
-        try:
-            result = node.vjp(g)
-        finally:
-            node.saved = saved
-    else:
+    node.saved = tuple(_saved_tensor(node, s) for s in saved)
+    try:
         result = node.vjp(g)
+    finally:
+        node.saved = saved
     return result if isinstance(result, tuple) else (result,)
 
 
@@ -242,7 +255,7 @@ def _saved_tensor(node, s):
         if t is not None and t.data is s:
             return t
     if s is node.out:
-        return Tensor._from_op(s, node)
+        return _from_op(s, node)
     return _wrap(s)  # a constant for differentiation: a mask, an index, a non-grad input
 
 

@@ -30,19 +30,15 @@ def _as_array(data, dtype):
 
 def apply(cls, *args, **params):
     """Run the op `cls` on Tensors, arrays or scalars; record it if a gradient is needed."""
-    arrays = []
-    inputs = []
+    arrays = list(args)
+    inputs = [None] * len(args)
     needs = False
-    for a in args:
+    for i, a in enumerate(args):
         if isinstance(a, Tensor):
-            arrays.append(a.data)
-            if a.requires_grad:
+            arrays[i] = a.data
+            if a._requires_grad:
+                inputs[i] = a
                 needs = True
-                inputs.append(a)
-                continue
-        else:
-            arrays.append(a)
-        inputs.append(None)
     node = cls()
     node.saved = ()
     out = node.forward(*arrays, **params)
@@ -53,8 +49,45 @@ def apply(cls, *args, **params):
     if needs and state.grad_enabled:
         node.inputs = inputs
         node.out = out
-        return Tensor._from_op(out, node)
-    return Tensor._from_op(out, None)
+        return _from_op(out, node)
+    return _from_op(out, None)
+
+
+def _unary(cls, a):
+    """`apply` for one Tensor input (Tensor methods and unary operators)."""
+    if state.anomaly:
+        return apply(cls, a)
+    node = cls()
+    node.saved = ()
+    out = node.forward(a.data)
+    if a._requires_grad and state.grad_enabled:
+        node.inputs = (a,)
+        node.out = out
+        return _from_op(out, node)
+    return _from_op(out, None)
+
+
+def _binary(cls, a, b):
+    """`apply` for the binary operators: one side is a Tensor, the other anything."""
+    if state.anomaly:
+        return apply(cls, a, b)
+    node = cls()
+    node.saved = ()
+    if isinstance(a, Tensor):
+        if isinstance(b, Tensor):
+            out = node.forward(a.data, b.data)
+            inputs = (a if a._requires_grad else None, b if b._requires_grad else None)
+        else:
+            out = node.forward(a.data, b)
+            inputs = (a if a._requires_grad else None, None)
+    else:
+        out = node.forward(a, b.data)
+        inputs = (None, b if b._requires_grad else None)
+    if (inputs[0] is not None or inputs[1] is not None) and state.grad_enabled:
+        node.inputs = inputs
+        node.out = out
+        return _from_op(out, node)
+    return _from_op(out, None)
 
 
 def _op(name):
@@ -88,30 +121,22 @@ class Tensor:
     Tensor([2., 4., 6.])
     """
 
-    __slots__ = ("data", "_grad", "_requires_grad", "grad_fn", "name", "_hooks", "__weakref__")
+    __slots__ = ("data", "_grad", "_requires_grad", "grad_fn", "__dict__", "__weakref__")
     __array_priority__ = 1000
+    name = None  # rare attributes live in the instance dict, defaulting here
+    _hooks = None
 
     def __init__(self, data, requires_grad=False, dtype=None):
         self.data = _as_array(data, None if dtype is None else np.dtype(dtype))
         self._grad = None
         self.grad_fn = None
-        self.name = None
-        self._hooks = None
         self._requires_grad = False
         if requires_grad:
             self.requires_grad = True
 
-    @classmethod
-    def _from_op(cls, data, node):
-        """Fast constructor for op outputs: no dtype handling, no checks."""
-        t = object.__new__(Tensor)
-        t.data = data
-        t._grad = None
-        t.grad_fn = node
-        t.name = None
-        t._hooks = None
-        t._requires_grad = node is not None
-        return t
+    @staticmethod
+    def _from_op(data, node):
+        return _from_op(data, node)
 
     # ----------------------------------------------------------------- attributes
     @property
@@ -173,7 +198,7 @@ class Tensor:
     # ------------------------------------------------------------- conversions
     def detach(self):
         """A Tensor sharing this data, cut from the graph."""
-        return Tensor._from_op(self.data, None)
+        return _from_op(self.data, None)
 
     def numpy(self):
         """The underlying ndarray (shared, not copied)."""
@@ -259,90 +284,90 @@ class Tensor:
 
     # -------------------------------------------------------------- operators
     def __add__(self, other):
-        return apply(registry["add"], self, other)
+        return _binary(registry["add"], self, other)
 
     def __radd__(self, other):
-        return apply(registry["add"], other, self)
+        return _binary(registry["add"], other, self)
 
     def __sub__(self, other):
-        return apply(registry["sub"], self, other)
+        return _binary(registry["sub"], self, other)
 
     def __rsub__(self, other):
-        return apply(registry["sub"], other, self)
+        return _binary(registry["sub"], other, self)
 
     def __mul__(self, other):
-        return apply(registry["mul"], self, other)
+        return _binary(registry["mul"], self, other)
 
     def __rmul__(self, other):
-        return apply(registry["mul"], other, self)
+        return _binary(registry["mul"], other, self)
 
     def __truediv__(self, other):
-        return apply(registry["div"], self, other)
+        return _binary(registry["div"], self, other)
 
     def __rtruediv__(self, other):
-        return apply(registry["div"], other, self)
+        return _binary(registry["div"], other, self)
 
     def __pow__(self, other):
-        return apply(registry["pow"], self, other)
+        return _binary(registry["pow"], self, other)
 
     def __rpow__(self, other):
-        return apply(registry["pow"], other, self)
+        return _binary(registry["pow"], other, self)
 
     def __matmul__(self, other):
-        return apply(registry["matmul"], self, other)
+        return _binary(registry["matmul"], self, other)
 
     def __rmatmul__(self, other):
-        return apply(registry["matmul"], other, self)
+        return _binary(registry["matmul"], other, self)
 
     def __neg__(self):
-        return apply(registry["neg"], self)
+        return _unary(registry["neg"], self)
 
     def __abs__(self):
-        return apply(registry["abs"], self)
+        return _unary(registry["abs"], self)
 
     def __getitem__(self, index):
         return apply(_op("getitem"), self, index=_unwrap_index(index))
 
     # Comparisons give boolean tensors with no gradient.
     def __lt__(self, other):
-        return Tensor._from_op(self.data < _data(other), None)
+        return _from_op(self.data < _data(other), None)
 
     def __le__(self, other):
-        return Tensor._from_op(self.data <= _data(other), None)
+        return _from_op(self.data <= _data(other), None)
 
     def __gt__(self, other):
-        return Tensor._from_op(self.data > _data(other), None)
+        return _from_op(self.data > _data(other), None)
 
     def __ge__(self, other):
-        return Tensor._from_op(self.data >= _data(other), None)
+        return _from_op(self.data >= _data(other), None)
 
     def __eq__(self, other):
-        return Tensor._from_op(self.data == _data(other), None)
+        return _from_op(self.data == _data(other), None)
 
     def __ne__(self, other):
-        return Tensor._from_op(self.data != _data(other), None)
+        return _from_op(self.data != _data(other), None)
 
     # ---------------------------------------------------------------- methods
     def abs(self):
-        return apply(registry["abs"], self)
+        return _unary(registry["abs"], self)
 
     def exp(self):
-        return apply(_op("exp"), self)
+        return _unary(_op("exp"), self)
 
     def log(self):
-        return apply(_op("log"), self)
+        return _unary(_op("log"), self)
 
     def sqrt(self):
-        return apply(_op("sqrt"), self)
+        return _unary(_op("sqrt"), self)
 
     def tanh(self):
-        return apply(_op("tanh"), self)
+        return _unary(_op("tanh"), self)
 
     def sigmoid(self):
-        return apply(_op("sigmoid"), self)
+        return _unary(_op("sigmoid"), self)
 
     def relu(self):
-        return apply(_op("relu"), self)
+        return _unary(_op("relu"), self)
 
     def clip(self, lo=None, hi=None):
         return apply(_op("clip"), self, lo=lo, hi=hi)
@@ -372,10 +397,10 @@ class Tensor:
         return apply(_op("std"), self, axis=axis, keepdims=keepdims, ddof=ddof)
 
     def argmax(self, axis=None):
-        return Tensor._from_op(np.asarray(self.data.argmax(axis=axis)), None)
+        return _from_op(np.asarray(self.data.argmax(axis=axis)), None)
 
     def argmin(self, axis=None):
-        return Tensor._from_op(np.asarray(self.data.argmin(axis=axis)), None)
+        return _from_op(np.asarray(self.data.argmin(axis=axis)), None)
 
     def reshape(self, *shape):
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
@@ -422,7 +447,7 @@ class Tensor:
             result = getattr(ufunc, method)(*arrays, **kwargs)
             return Tensor(result) if isinstance(result, np.ndarray) else result
         if name in _COMPARISONS:
-            return Tensor._from_op(ufunc(*[_data(x) for x in inputs]), None)
+            return _from_op(ufunc(*[_data(x) for x in inputs]), None)
         return apply(_op(name), *inputs)
 
     def __array_function__(self, func, types, args, kwargs):
@@ -432,6 +457,19 @@ class Tensor:
         if _wants_grad(args) or _wants_grad(kwargs.values()):
             raise TypeError(f"np.{func.__name__} is not differentiable in npgrad")
         return func(*_unwrap(args), **dict(zip(kwargs, _unwrap(kwargs.values()))))
+
+
+def _from_op(data, node):
+    """Fast constructor for op outputs: no dtype handling, no checks."""
+    t = _new(Tensor)
+    t.data = data
+    t._grad = None
+    t.grad_fn = node
+    t._requires_grad = node is not None
+    return t
+
+
+_new = object.__new__
 
 
 def _data(x):

@@ -71,7 +71,8 @@ class Mul(Function):
 
     def vjp(self, g):
         a, b = self.saved
-        return (g * b if self.needs_grad(0) else None), (g * a if self.needs_grad(1) else None)
+        inputs = self.inputs
+        return (None if inputs[0] is None else g * b), (None if inputs[1] is None else g * a)
 
 
 @register("div")
