@@ -49,7 +49,7 @@ def user_site():
 
 
 def _bad(value):
-    data = getattr(value, "data", value)
+    data = value if isinstance(value, np.ndarray) else getattr(value, "data", value)
     return (
         isinstance(data, np.ndarray)
         and data.dtype.kind in "fc"

@@ -249,13 +249,13 @@ def _vjp_with_graph(node, g):
 
 def _saved_tensor(node, s):
     """Re-wrap a saved array as the Tensor it came from, so the graph stays connected."""
+    if s is node.out:
+        return _from_op(s, node)
     if not isinstance(s, np.ndarray):
         return s
     for t in node.inputs:
         if t is not None and t.data is s:
             return t
-    if s is node.out:
-        return _from_op(s, node)
     return _wrap(s)  # a constant for differentiation: a mask, an index, a non-grad input
 
 

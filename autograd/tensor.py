@@ -462,7 +462,7 @@ class Tensor:
 def _from_op(data, node):
     """Fast constructor for op outputs: no dtype handling, no checks."""
     t = _new(Tensor)
-    t.data = data
+    t.data = data if type(data) is np.ndarray else np.asarray(data)  # NumPy scalars -> 0-d
     t._grad = None
     t.grad_fn = node
     t._requires_grad = node is not None

@@ -101,7 +101,7 @@ class Std(_Reduction):
     def forward(self, a, axis=None, keepdims=False, ddof=0):
         self.setup(a, axis, keepdims)
         self.ddof = ddof
-        out = np.std(a, axis=self.axes, keepdims=keepdims, ddof=ddof)
+        out = np.asarray(np.std(a, axis=self.axes, keepdims=keepdims, ddof=ddof))
         self.save(a, out)
         return out
 

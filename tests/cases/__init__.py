@@ -52,6 +52,13 @@ def all_cases():
     return cases
 
 
+def torch():
+    """The torch module, imported only when a torch comparison runs."""
+    import torch as module
+
+    return module
+
+
 def rng(seed=0):
     return np.random.default_rng(seed)
 
