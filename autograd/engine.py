@@ -6,6 +6,8 @@ popped as it is used and each node's saved arrays are released after it runs unl
 `retain_graph`. With `create_graph` the VJPs receive Tensors (their saved arrays
 re-wrapped as graph-connected Tensors), so the gradients are differentiable again.
 """
+import weakref
+
 import numpy as np
 
 from autograd import anomaly
@@ -83,12 +85,13 @@ def _wrap(array):
 
 
 def _owned(g, create_graph):
-    """A gradient as a Tensor that owns writable memory (no broadcast views)."""
-    if isinstance(g, Tensor):
-        return g if create_graph else _wrap(g.data)
-    if not g.flags.writeable:
-        g = g.copy()
-    return _wrap(g)
+    """A gradient as a Tensor; in plain mode one that owns writable memory (no broadcast views)."""
+    if create_graph:
+        return g if isinstance(g, Tensor) else _wrap(g)
+    data = g.data if isinstance(g, Tensor) else g
+    if not data.flags.writeable:
+        data = data.copy()
+    return _wrap(data)
 
 
 def _run_hooks(hooks, g, create_graph):
@@ -147,13 +150,13 @@ def _run(roots, root_grads, retain_graph, create_graph, capture):
     deps = _count_consumers(starts)
     ready = [n for n in dict.fromkeys(starts) if deps.get(n, 0) == 0]
     check_anomaly = state.anomaly
-    mode = enable_grad() if create_graph else no_grad()
-    with mode:
+    pop_grad, get_grad, push = grads.pop, grads.get, ready.append
+    with enable_grad() if create_graph else no_grad():
         while ready:
             node = ready.pop()
-            g = grads.pop(node)
-            if node.hooks is not None or node.retained is not None:
-                g = _node_hooks(node, g, create_graph)
+            g = pop_grad(node)
+            if node.hooks is not None:
+                g = _run_hooks(node.hooks, g, create_graph)
             saved = node.saved
             if saved is None:
                 raise RuntimeError(RELEASED.format(op=node.name))
@@ -171,10 +174,11 @@ def _run(roots, root_grads, retain_graph, create_graph, capture):
             for t, gi in zip(node.inputs, input_grads):
                 if t is None or gi is None:
                     continue
-                if gi.shape != t.data.shape:
+                data = t.data
+                if gi.shape != data.shape:
                     gi = _sum_to_input(node, gi, t)
-                if gi.dtype != t.data.dtype:
-                    gi = gi.astype(t.data.dtype)
+                if gi.dtype is not data.dtype and gi.dtype != data.dtype:
+                    gi = gi.astype(data.dtype)
                 if capture is not None and id(t) in capture:
                     _accumulate(found, t, gi)
                 parent = t.grad_fn
@@ -182,25 +186,26 @@ def _run(roots, root_grads, retain_graph, create_graph, capture):
                     if capture is None:
                         _accumulate(found, t, gi)
                     continue
-                previous = grads.get(parent)
+                previous = get_grad(parent)
                 grads[parent] = gi if previous is None else previous + gi
                 left = deps[parent] - 1
                 deps[parent] = left
                 if left == 0:
-                    ready.append(parent)
+                    push(parent)
     return found
 
 
-def _node_hooks(node, g, create_graph):
-    """Run a non-leaf tensor's hooks and keep its gradient if retain_grad() asked."""
-    if node.hooks:
-        g = _run_hooks(node.hooks, g, create_graph)
-    if node.retained is not None:
-        owner = node.retained()
+def retain(tensor):
+    """A hook that keeps `tensor`'s gradient in `.grad` (held weakly: no cycle)."""
+    ref = weakref.ref(tensor)
+
+    def keep(g):
+        owner = ref()
         if owner is not None:
-            g_owned = _owned(g, create_graph)
-            owner._grad = g_owned if owner._grad is None else owner._grad + g_owned
-    return g
+            owned = _owned(g, g.requires_grad)
+            owner._grad = owned if owner._grad is None else owner._grad + owned
+
+    return keep
 
 
 def _accumulate(found, t, g):
@@ -215,19 +220,21 @@ def _count_consumers(starts):
     """For every node reachable from `starts`, how many edges point at it."""
     deps = {}
     stack = list(dict.fromkeys(starts))
-    seen = set(stack)
+    start_set = set(stack)
+    push = stack.append
     while stack:
-        node = stack.pop()
-        for t in node.inputs:
+        for t in stack.pop().inputs:
             if t is None:
                 continue
             parent = t.grad_fn
             if parent is None:
                 continue
-            deps[parent] = deps.get(parent, 0) + 1
-            if parent not in seen:
-                seen.add(parent)
-                stack.append(parent)
+            if parent in deps:
+                deps[parent] += 1
+            else:
+                deps[parent] = 1
+                if parent not in start_set:
+                    push(parent)
     return deps
 
 

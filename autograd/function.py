@@ -29,9 +29,9 @@ class Function:
 
     Attributes set by the engine: `inputs` (per input, the Tensor if it needs a
     gradient, else None), `out` (the output array, used to re-wrap saved outputs for
-    higher order), `saved` (what `save` stored; None once released), `hooks`,
-    `retained` (weak reference to an output whose `.grad` is kept) and `site`
-    (creation site, in anomaly mode only).
+    higher order), `saved` (what `save` stored; None once released), `hooks` (of
+    the output tensor, `retain_grad` included) and `site` (creation site, in anomaly
+    mode only).
 
     `twice_differentiable = False` marks a rule whose VJP saves derived arrays that
     are not constants: `create_graph=True` through it raises instead of giving a
@@ -42,7 +42,6 @@ class Function:
     name = "function"
     twice_differentiable = True
     hooks = None  # rare attributes live in the instance dict, defaulting here
-    retained = None
     site = None
 
     def save(self, *values):

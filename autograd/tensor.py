@@ -5,8 +5,6 @@ never imports `ops`. NumPy functions called on Tensors (`np.exp(t)`, `np.where(c
 0)`) dispatch to the registered ops too, which lets a VJP written with NumPy run on
 plain arrays in ordinary backward and on Tensors under `create_graph=True`.
 """
-import weakref
-
 import numpy as np
 
 from autograd import anomaly
@@ -267,7 +265,9 @@ class Tensor:
     def retain_grad(self):
         """Keep `.grad` of this non-leaf tensor after backward."""
         if self.grad_fn is not None:
-            self.grad_fn.retained = weakref.ref(self)
+            from autograd.engine import retain
+
+            self.grad_fn.hooks = (self.grad_fn.hooks or []) + [retain(self)]
         elif not self._requires_grad:
             raise RuntimeError("retain_grad() on a tensor that does not require grad")
 

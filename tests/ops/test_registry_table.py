@@ -21,6 +21,16 @@ def test_every_registered_op_has_a_case():
     assert not missing, f"registered ops without a sample case in tests/cases: {missing}"
 
 
+# Ops that torch has no counterpart for; every other op must be compared with torch.
+WITHOUT_TORCH = set()
+
+
+def test_every_op_is_compared_with_torch():
+    compared = {case.op for case in CASES if case.torch_fn is not None}
+    missing = sorted(set(registry) - compared - WITHOUT_TORCH)
+    assert not missing, f"registered ops never compared with torch: {missing}"
+
+
 def test_every_case_names_a_registered_op():
     unknown = sorted({case.op for case in CASES} - set(registry))
     assert not unknown, f"cases for ops that are not registered: {unknown}"
