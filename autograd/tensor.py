@@ -435,28 +435,19 @@ class Tensor:
         return self.reshape(np.expand_dims(self.data, axis).shape)
 
     def broadcast_to(self, shape):
-        return apply(_op("broadcast_to"), self, shape=tuple(np.atleast_1d(shape).tolist()) if not isinstance(shape, tuple) else shape)
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        return apply(_op("broadcast_to"), self, shape=shape)
 
     # ------------------------------------------------------- NumPy dispatch
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        name = _UFUNCS.get(ufunc)
-        if method != "__call__" or kwargs or name is None:
-            if _wants_grad(inputs):
-                raise TypeError(f"np.{ufunc.__name__} is not differentiable in npgrad")
-            arrays = [_data(x) for x in inputs]
-            result = getattr(ufunc, method)(*arrays, **kwargs)
-            return Tensor(result) if isinstance(result, np.ndarray) else result
-        if name in _COMPARISONS:
-            return _from_op(ufunc(*[_data(x) for x in inputs]), None)
-        return apply(_op(name), *inputs)
+        from autograd import numpy_dispatch
+
+        return numpy_dispatch.array_ufunc(ufunc, method, inputs, kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
-        handler = _FUNCTIONS.get(func)
-        if handler is not None:
-            return handler(*args, **kwargs)
-        if _wants_grad(args) or _wants_grad(kwargs.values()):
-            raise TypeError(f"np.{func.__name__} is not differentiable in npgrad")
-        return func(*_unwrap(args), **dict(zip(kwargs, _unwrap(kwargs.values()))))
+        from autograd import numpy_dispatch
+
+        return numpy_dispatch.array_function(func, args, kwargs)
 
 
 def _from_op(data, node):
@@ -476,54 +467,7 @@ def _data(x):
     return x.data if isinstance(x, Tensor) else x
 
 
-def _unwrap(values):
-    return [
-        type(v)(_unwrap(v)) if isinstance(v, (list, tuple)) else _data(v) for v in values
-    ]
-
-
 def _unwrap_index(index):
     if isinstance(index, tuple):
         return tuple(_data(i) for i in index)
     return _data(index)
-
-
-def _wants_grad(values):
-    for v in values:
-        if isinstance(v, Tensor) and v.requires_grad and state.grad_enabled:
-            return True
-        if isinstance(v, (list, tuple)) and _wants_grad(v):
-            return True
-    return False
-
-
-_UFUNCS = {
-    np.add: "add", np.subtract: "sub", np.multiply: "mul", np.true_divide: "div",
-    np.negative: "neg", np.power: "pow", np.exp: "exp", np.log: "log", np.sqrt: "sqrt",
-    np.tanh: "tanh", np.absolute: "abs", np.maximum: "maximum", np.minimum: "minimum",
-    np.matmul: "matmul",
-    np.greater: "gt", np.greater_equal: "ge", np.less: "lt", np.less_equal: "le",
-    np.equal: "eq", np.not_equal: "ne",
-}
-_COMPARISONS = {"gt", "ge", "lt", "le", "eq", "ne"}
-
-
-def _np_sum(a, axis=None, dtype=None, out=None, keepdims=False, **_):
-    return Tensor.sum(a, axis=axis, keepdims=keepdims)
-
-
-def _np_mean(a, axis=None, dtype=None, out=None, keepdims=False, **_):
-    return Tensor.mean(a, axis=axis, keepdims=keepdims)
-
-
-_FUNCTIONS = {
-    np.sum: _np_sum,
-    np.mean: _np_mean,
-    np.where: lambda cond, a, b: apply(_op("where"), _data(cond), a, b),
-    np.reshape: lambda a, shape, **_: Tensor.reshape(a, shape),
-    np.transpose: lambda a, axes=None: Tensor.transpose(a, *(axes or ())),
-    np.broadcast_to: lambda a, shape, **_: Tensor.broadcast_to(a, shape),
-    np.clip: lambda a, a_min=None, a_max=None, **_: Tensor.clip(a, a_min, a_max),
-    np.concatenate: lambda seq, axis=0, **_: apply(_op("concatenate"), *seq, axis=axis),
-    np.stack: lambda seq, axis=0, **_: apply(_op("stack"), *seq, axis=axis),
-}
