@@ -14,17 +14,19 @@ from autograd.factory import (
     arange, empty, eye, full, ones, ones_like, rand, randn, zeros, zeros_like,
 )
 from autograd.function import Function, register, registry
-from autograd.gradcheck import GradcheckError, gradcheck, numerical_grad
+from autograd.gradcheck import GradcheckError, gradcheck, gradcheck_graph, numerical_grad
 from autograd.mode import (
     enable_grad, get_default_dtype, is_grad_enabled, manual_seed, no_grad, set_default_dtype,
 )
 from autograd.tensor import Tensor
+
+from autograd import viz  # noqa: E402  (graph pictures; imports graphviz lazily where it can)
 
 import ops  # noqa: E402,F401  registers every rule (ops imports only autograd's leaves)
 
 __all__ = [
     "Tensor", "Function", "register", "registry", "grad", "no_grad", "enable_grad",
     "is_grad_enabled", "set_default_dtype", "get_default_dtype", "manual_seed",
-    "detect_anomaly", "gradcheck", "numerical_grad", "GradcheckError",
+    "detect_anomaly", "gradcheck", "gradcheck_graph", "numerical_grad", "GradcheckError", "viz",
     "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "arange", "eye", "randn", "rand",
 ]

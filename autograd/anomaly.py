@@ -20,13 +20,16 @@ class detect_anomaly:
     """Raise `FloatingPointError` at the first op whose output or gradient is NaN/Inf.
 
     The message names the op and the user's file and line that created it. The
-    exception's `graph` attribute is the computation graph (a `graphviz.Digraph`) with
-    the offending op drawn red, when it can be drawn.
+    exception carries `err.node` (the op) and `err.graph`, the computation graph up to
+    that op (a `graphviz.Digraph`, as `autograd.viz.draw`) with the op drawn red.
 
     Examples
     --------
-    >>> with detect_anomaly():
-    ...     y = (x * 0).log().sum()   # FloatingPointError: log produced -inf ...
+    >>> try:
+    ...     with detect_anomaly():
+    ...         y = (x * 0).log().sum()   # FloatingPointError: log produced Inf ...
+    ... except FloatingPointError as err:
+    ...     picture = err.graph           # display it in Jupyter, or err.graph.render()
     """
 
     def __enter__(self):
@@ -48,8 +51,13 @@ def user_site():
     return f"{frame.f_code.co_filename}:{frame.f_lineno}"
 
 
+def _array(value):
+    """The ndarray of a Tensor or an array (an ndarray's own `.data` is a memoryview)."""
+    return value if isinstance(value, np.ndarray) else getattr(value, "data", value)
+
+
 def _bad(value):
-    data = value if isinstance(value, np.ndarray) else getattr(value, "data", value)
+    data = _array(value)
     return (
         isinstance(data, np.ndarray)
         and data.dtype.kind in "fc"
@@ -57,12 +65,19 @@ def _bad(value):
     )
 
 
+def _kind(value):
+    return "NaN" if np.isnan(_array(value)).any() else "Inf"
+
+
 def check_forward(node, out):
     """Record the creation site; raise if the output is not finite."""
     node.site = user_site()
     if _bad(out):
-        kind = "NaN" if np.isnan(out).any() else "Inf"
-        raise _error(f"{node.name} produced {kind} in forward, at {node.site}", node, roots=())
+        message = f"{node.name} produced {_kind(out)} in forward, at {node.site}"
+        inherited = [i for i, t in enumerate(node.inputs) if t is not None and _bad(t)]
+        if inherited:
+            message += f" (its input {inherited[0]} already contained {_kind(node.inputs[inherited[0]])})"
+        raise _error(message, node)
 
 
 def check_backward(node, grads):
@@ -70,21 +85,21 @@ def check_backward(node, grads):
     for i, g in enumerate(grads):
         if g is not None and _bad(g):
             raise _error(
-                f"{node.name} (created at {node.site or '<unknown>'}) produced a non-finite "
-                f"gradient for its input {i} in backward",
+                f"{node.name} (created at {node.site or '<unknown>'}) produced {_kind(g)} in "
+                f"the gradient for its input {i} in backward",
                 node,
-                roots=(node,),
             )
 
 
-def _error(message, node, roots):
+def _error(message, node):
+    """The FloatingPointError, carrying `node` and the graph up to it with `node` in red."""
     err = FloatingPointError(message)
     err.node = node
     err.graph = None
     try:
         from autograd import viz
 
-        err.graph = viz.draw_nodes(roots or (node,), highlight={node})
+        err.graph = viz.draw(node, highlight=(node,))
     except Exception:  # the picture is a bonus; the error itself must always surface
         pass
     return err

@@ -9,6 +9,7 @@ class _State:
 
     grad_enabled = True
     anomaly = False
+    trace = None  # set by autograd.viz.trace(): called with each recorded op
     default_dtype = np.dtype(np.float32)
     rng = np.random.default_rng()
 

@@ -47,13 +47,16 @@ def apply(cls, *args, **params):
     if needs and state.grad_enabled:
         node.inputs = inputs
         node.out = out
-        return _from_op(out, node)
+        result = _from_op(out, node)
+        if state.trace is not None:
+            state.trace(result, args, params)
+        return result
     return _from_op(out, None)
 
 
 def _unary(cls, a):
     """`apply` for one Tensor input (Tensor methods and unary operators)."""
-    if state.anomaly:
+    if state.anomaly or state.trace is not None:
         return apply(cls, a)
     node = cls()
     node.saved = ()
@@ -67,7 +70,7 @@ def _unary(cls, a):
 
 def _binary(cls, a, b):
     """`apply` for the binary operators: one side is a Tensor, the other anything."""
-    if state.anomaly:
+    if state.anomaly or state.trace is not None:
         return apply(cls, a, b)
     node = cls()
     node.saved = ()
