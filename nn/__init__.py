@@ -1,1 +1,32 @@
-"""nn: modules, layers, optimizers, data and the npgrad command line (being built)."""
+"""nn: modules, layers, losses, optimizers, save/load, data, and the `npgrad` command line.
+
+Names, arguments and defaults follow `torch.nn`, so a model ports by changing imports.
+
+Examples
+--------
+>>> import nn
+>>> model = nn.Sequential(nn.Flatten(), nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
+>>> opt = nn.optim.Adam(model.parameters(), lr=1e-3)
+>>> loss = nn.CrossEntropyLoss()(model(x), y)
+>>> opt.zero_grad(); loss.backward(); opt.step()
+>>> nn.save(model.state_dict(), "model.npz")
+"""
+from nn import data, init, optim
+from nn.activation import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from nn.container import ModuleList, Sequential
+from nn.fuse import fuse_conv_bn
+from nn.layers import AvgPool2d, Conv2d, Dropout, Flatten, Identity, Linear, MaxPool2d
+from nn.loss import CrossEntropyLoss, MSELoss, MultiMarginLoss
+from nn.module import IncompatibleKeys, Module, StateDictError
+from nn.normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm
+from nn.parameter import Parameter
+from nn.serialization import load, save
+
+__all__ = [
+    "Module", "Parameter", "StateDictError", "IncompatibleKeys",
+    "Linear", "Conv2d", "MaxPool2d", "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "LayerNorm",
+    "GroupNorm", "Dropout", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "Softmax",
+    "LogSoftmax", "Flatten", "Identity", "Sequential", "ModuleList",
+    "CrossEntropyLoss", "MSELoss", "MultiMarginLoss",
+    "init", "optim", "data", "fuse_conv_bn", "save", "load",
+]

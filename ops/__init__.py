@@ -6,7 +6,15 @@ from ops.activation import gelu, leaky_relu, log_softmax, relu, sigmoid, softmax
 from ops.elementwise import (
     abs, add, clip, div, exp, log, maximum, minimum, mul, neg, pow, sqrt, sub, where,
 )
+from ops.conv import conv2d
+from ops.detection import average_precision, box_iou, mean_average_precision, nms
+from ops.dropout import dropout
 from ops.linalg import linear, matmul
+from ops.loss import (
+    binary_cross_entropy_with_logits, cross_entropy, mse_loss, multi_margin_loss, nll_loss,
+)
+from ops.norm import batch_norm, group_norm, layer_norm
+from ops.pool import avg_pool2d, max_pool2d
 from ops.reduce import logsumexp, max, mean, min, std, sum, var
 from ops.shape import broadcast_to, concatenate, pad, reshape, stack, transpose
 
@@ -17,4 +25,8 @@ __all__ = [
     "logsumexp", "max", "mean", "min", "std", "sum", "var",
     "broadcast_to", "concatenate", "pad", "reshape", "stack", "transpose",
     "linear", "matmul",
+    "conv2d", "max_pool2d", "avg_pool2d", "batch_norm", "layer_norm", "group_norm", "dropout",
+    "cross_entropy", "nll_loss", "multi_margin_loss", "mse_loss",
+    "binary_cross_entropy_with_logits",
+    "box_iou", "nms", "average_precision", "mean_average_precision",
 ]

@@ -1,0 +1,148 @@
+"""batch_norm, layer_norm, group_norm beyond the table: running statistics, modes, errors."""
+import numpy as np
+import pytest
+
+import ops
+from autograd import Tensor, grad, no_grad
+from tests.ops.test_conv import against_torch_float32
+
+
+@pytest.mark.parametrize("shape", [(8, 3), (4, 3, 5, 2)])
+def test_running_statistics_follow_torch_over_several_steps(shape):
+    torch = pytest.importorskip("torch")
+    r = np.random.default_rng(0)
+    C = shape[1]
+    mean, var = np.zeros(C, np.float32), np.ones(C, np.float32)
+    t_mean, t_var = torch.zeros(C), torch.ones(C)
+    for step in range(4):
+        x = (r.standard_normal(shape) * (step + 1) + step).astype(np.float32)
+        out = ops.batch_norm(x, mean, var, training=True, momentum=0.2)
+        expected = torch.nn.functional.batch_norm(torch.tensor(x), t_mean, t_var, training=True,
+                                                  momentum=0.2)
+        np.testing.assert_allclose(out.data, expected.numpy(), rtol=1e-4, atol=1e-5)
+    assert mean.dtype == np.float32 and var.dtype == np.float32
+    np.testing.assert_allclose(mean, t_mean.numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(var, t_var.numpy(), rtol=1e-5)  # unbiased batch variance
+
+
+def test_running_update_formula_and_in_place():
+    x = np.array([[1.0, 10.0], [3.0, 20.0], [5.0, 60.0]])
+    mean, var = np.array([1.0, 2.0]), np.array([3.0, 4.0])
+    same_mean, same_var = mean, var
+    ops.batch_norm(x, mean, var, training=True, momentum=0.1)
+    assert mean is same_mean and var is same_var
+    np.testing.assert_allclose(mean, 0.9 * np.array([1.0, 2.0]) + 0.1 * x.mean(axis=0))
+    np.testing.assert_allclose(var, 0.9 * np.array([3.0, 4.0]) + 0.1 * x.var(axis=0, ddof=1))
+
+
+def test_running_buffers_may_be_tensors_and_update_under_no_grad():
+    mean, var = Tensor(np.zeros(2)), Tensor(np.ones(2))
+    with no_grad():
+        ops.batch_norm(np.array([[0.0, 2.0], [2.0, 4.0]]), mean, var, training=True)
+    np.testing.assert_allclose(mean.data, [0.1, 0.3])
+    np.testing.assert_allclose(var.data, [0.9 + 0.2, 0.9 + 0.2])
+
+
+def test_eval_uses_the_running_statistics_and_leaves_them():
+    x = np.array([[1.0, 2.0], [3.0, 6.0]])
+    mean, var = np.array([1.0, 2.0]), np.array([4.0, 16.0])
+    out = ops.batch_norm(x, mean, var, np.array([2.0, 1.0]), np.array([0.0, 1.0]), eps=0.0)
+    np.testing.assert_allclose(out.data, [[0.0, 1.0], [2.0, 2.0]])
+    np.testing.assert_array_equal(mean, [1.0, 2.0])
+    np.testing.assert_array_equal(var, [4.0, 16.0])
+
+
+def test_eval_gradient_treats_statistics_as_constants():
+    x = Tensor(np.array([[1.0, 2.0], [3.0, 6.0]]), requires_grad=True)
+    ops.batch_norm(x, np.zeros(2), np.array([4.0, 16.0]), eps=0.0).backward(np.ones((2, 2)))
+    np.testing.assert_allclose(x.grad.data, [[0.5, 0.25], [0.5, 0.25]])
+
+
+def test_without_running_statistics_training_uses_the_batch_and_eval_raises():
+    x = np.array([[1.0], [3.0]])
+    out = ops.batch_norm(x, None, None, training=True, eps=0.0)
+    np.testing.assert_allclose(out.data, [[-1.0], [1.0]])
+    with pytest.raises(ValueError, match="batch_norm: eval mode .* needs running_mean"):
+        ops.batch_norm(x, None, None)
+
+
+def test_eval_computes_in_the_input_precision():
+    out = ops.batch_norm(np.ones((2, 3), np.float32), np.zeros(3), np.ones(3))
+    assert out.dtype == np.float32
+
+
+@pytest.mark.parametrize("shape", [(1, 3), (1, 3, 1, 1)])
+def test_one_value_per_channel_in_training_raises(shape):
+    with pytest.raises(ValueError, match="batch_norm: expected more than 1 value per channel"):
+        ops.batch_norm(np.ones(shape), np.zeros(3), np.ones(3), training=True)
+    ops.batch_norm(np.ones(shape), np.zeros(3), np.ones(3), training=False)  # fine in eval
+
+
+def test_batch_norm_gradient_is_not_trivially_zero():
+    """sum(bn(x)) has zero gradient; a random-weighted loss checks the real formula."""
+    torch = pytest.importorskip("torch")
+    r = np.random.default_rng(1)
+    x, w, b = r.standard_normal((6, 3, 2, 2)), r.uniform(0.5, 2, 3), r.standard_normal(3)
+    weights = r.standard_normal((6, 3, 2, 2))
+    ours = [Tensor(a, requires_grad=True) for a in (x, w, b)]
+    (ops.batch_norm(ours[0], None, None, ours[1], ours[2], training=True) * weights).sum().backward()
+    theirs = [torch.tensor(a, requires_grad=True) for a in (x, w, b)]
+    out = torch.nn.functional.batch_norm(theirs[0], None, None, theirs[1], theirs[2], training=True)
+    (out * torch.tensor(weights)).sum().backward()
+    assert np.abs(ours[0].grad.data).max() > 1e-3
+    for t, tt in zip(ours, theirs):
+        np.testing.assert_allclose(t.grad.data, tt.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+BAD_BATCH_NORM = [
+    (dict(x=np.zeros(3)), r"batch_norm: expected input of shape \(N, C\)"),
+    (dict(weight=np.ones(4)), r"batch_norm: weight of shape \(4,\) does not match input of shape \(5, 3\)"),
+    (dict(mean=np.zeros(2)), r"batch_norm: running_mean of shape \(2,\) does not match"),
+    (dict(mean=None), r"batch_norm: give both running_mean and running_var"),
+]
+
+
+@pytest.mark.parametrize("change, message", BAD_BATCH_NORM)
+def test_batch_norm_bad_arguments(change, message):
+    args = dict(x=np.ones((5, 3)), mean=np.zeros(3), var=np.ones(3), weight=None)
+    args.update(change)
+    with pytest.raises(ValueError, match=message):
+        ops.batch_norm(args["x"], args["mean"], args["var"], args["weight"], training=True)
+
+
+def test_running_statistics_must_be_writeable_arrays():
+    with pytest.raises(TypeError, match="batch_norm: running statistics must be writeable arrays"):
+        ops.batch_norm(np.ones((4, 2)), [0.0, 0.0], [1.0, 1.0], training=True)
+
+
+def test_layer_norm_and_group_norm_match_torch_in_float32():
+    F = pytest.importorskip("torch").nn.functional
+    r = np.random.default_rng(2)
+    x, w, b = (r.standard_normal(shape).astype(np.float32) for shape in ((4, 6, 3, 3), (6,), (6,)))
+    against_torch_float32(lambda x, w, b: ops.group_norm(x, 3, w, b),
+                          lambda x, w, b: F.group_norm(x, 3, w, b), [x, w, b], rtol=1e-3, atol=1e-5)
+    against_torch_float32(lambda x, w, b: ops.layer_norm(x, (3, 3), w, b),
+                          lambda x, w, b: F.layer_norm(x, (3, 3), w, b),
+                          [x, w[:3].repeat(3).reshape(3, 3), b[:3].repeat(3).reshape(3, 3)],
+                          rtol=1e-3, atol=1e-5)
+
+
+def test_layer_norm_and_group_norm_bad_arguments():
+    with pytest.raises(ValueError, match=r"layer_norm: normalized_shape \(4,\) does not match .* \(2, 3\)"):
+        ops.layer_norm(np.ones((2, 3)), 4)
+    with pytest.raises(ValueError, match=r"layer_norm: weight of shape \(2,\) does not match"):
+        ops.layer_norm(np.ones((2, 3)), 3, np.ones(2))
+    with pytest.raises(ValueError, match=r"group_norm: num_groups=4 must be a positive divisor of the 6"):
+        ops.group_norm(np.ones((2, 6, 2)), 4)
+    with pytest.raises(ValueError, match=r"group_norm: bias of shape \(3,\) does not match"):
+        ops.group_norm(np.ones((2, 6, 2)), 3, None, np.ones(3))
+
+
+@pytest.mark.parametrize("op", ["batch_norm", "layer_norm", "group_norm"])
+def test_second_derivative_raises(op):
+    x = Tensor(np.random.default_rng(3).standard_normal((4, 2, 3)), requires_grad=True)
+    calls = {"batch_norm": lambda t: ops.batch_norm(t, None, None, training=True),
+             "layer_norm": lambda t: ops.layer_norm(t, 3),
+             "group_norm": lambda t: ops.group_norm(t, 2)}
+    with pytest.raises(RuntimeError, match=op):
+        grad((calls[op](x) * x).sum(), x, create_graph=True)

@@ -1,0 +1,111 @@
+"""max_pool2d / avg_pool2d beyond the table: ties, padding semantics, layouts, errors."""
+import numpy as np
+import pytest
+
+import ops
+from autograd import Tensor, grad
+from tests.ops.test_conv import against_torch_float32
+
+
+def _grad(fn, x, upstream=None):
+    t = Tensor(x, requires_grad=True)
+    out = fn(t)
+    out.backward(np.ones(out.shape) if upstream is None else upstream)
+    return out.data, t.grad.data
+
+
+def test_max_pool_tie_goes_to_the_first_arg_max():
+    x = np.ones((1, 1, 2, 2))
+    _, gx = _grad(lambda t: ops.max_pool2d(t, 2), x)
+    np.testing.assert_array_equal(gx[0, 0], [[1, 0], [0, 0]])
+    x = np.array([[0.0, 3.0], [3.0, 3.0]]).reshape(1, 1, 2, 2)
+    _, gx = _grad(lambda t: ops.max_pool2d(t, 2), x)
+    np.testing.assert_array_equal(gx[0, 0], [[0, 1], [0, 0]])
+
+
+def test_max_pool_ties_match_torch_with_overlap_and_padding():
+    torch = pytest.importorskip("torch")
+    r = np.random.default_rng(0)
+    x = r.integers(0, 3, (2, 3, 7, 6)).astype(np.float64)  # many ties
+    upstream = r.standard_normal((2, 3, 4, 3))
+    out, gx = _grad(lambda t: ops.max_pool2d(t, 3, stride=2, padding=1), x, upstream)
+    tx = torch.tensor(x, requires_grad=True)
+    expected = torch.nn.functional.max_pool2d(tx, 3, stride=2, padding=1)
+    expected.backward(torch.tensor(upstream))
+    np.testing.assert_array_equal(out, expected.detach().numpy())
+    np.testing.assert_allclose(gx, tx.grad.numpy(), rtol=0, atol=1e-12)  # same routing
+
+
+def test_overlapping_windows_accumulate():
+    x = np.zeros((1, 1, 3, 3))
+    x[0, 0, 1, 1] = 5.0  # the maximum of all four 2x2 windows (stride 1)
+    out, gx = _grad(lambda t: ops.max_pool2d(t, 2, stride=1), x)
+    assert out.shape == (1, 1, 2, 2)
+    assert gx[0, 0, 1, 1] == 4.0 and gx.sum() == 4.0
+    _, gx = _grad(lambda t: ops.avg_pool2d(t, 2, stride=1), x)
+    np.testing.assert_allclose(gx[0, 0], [[0.25, 0.5, 0.25], [0.5, 1.0, 0.5], [0.25, 0.5, 0.25]])
+
+
+def test_max_pool_pads_with_minus_infinity():
+    x = -np.ones((1, 1, 2, 2)) - np.arange(4).reshape(1, 1, 2, 2)
+    out = ops.max_pool2d(x, 2, stride=1, padding=1).data
+    assert np.isfinite(out).all() and out.max() == -1.0  # padding never wins
+
+
+def test_avg_pool_counts_padding_in_the_divisor():
+    out = ops.avg_pool2d(np.ones((1, 1, 3, 3)), 3, stride=1, padding=1).data
+    assert out[0, 0, 0, 0] == pytest.approx(4 / 9)  # corner: 4 real ones over 9
+    assert out[0, 0, 1, 1] == pytest.approx(1.0)
+
+
+def test_nan_propagates_through_max_pool():
+    x = np.arange(16.0).reshape(1, 1, 4, 4)
+    x[0, 0, 0, 1] = np.nan
+    out = ops.max_pool2d(x, 2).data
+    assert np.isnan(out[0, 0, 0, 0]) and np.isfinite(out[0, 0, 1]).all()
+
+
+@pytest.mark.parametrize("name", ["max_pool2d", "avg_pool2d"])
+@pytest.mark.parametrize("kernel, stride, padding", [(2, None, 0), (3, 2, 1), ((2, 3), (2, 1), 0)])
+def test_float32_any_layout_matches_torch(name, kernel, stride, padding):
+    torch = pytest.importorskip("torch")
+    base = np.random.default_rng(1).standard_normal((3, 4, 8, 10)).astype(np.float32)
+    x = np.ascontiguousarray(base.transpose(1, 0, 2, 3)).transpose(1, 0, 2, 3)  # (C, N) memory order
+    against_torch_float32(lambda t: getattr(ops, name)(t, kernel, stride=stride, padding=padding),
+                          lambda t: getattr(torch.nn.functional, name)(t, kernel, stride=stride,
+                                                                       padding=padding),
+                          [x], rtol=1e-6, atol=1e-6)
+
+
+def test_non_divisible_input_leaves_the_rest_without_gradient():
+    r = np.random.default_rng(2)
+    _, gx = _grad(lambda t: ops.max_pool2d(t, 2), r.standard_normal((1, 2, 5, 5)))
+    assert (gx[:, :, 4, :] == 0).all() and (gx[:, :, :, 4] == 0).all()
+    assert gx.sum() == 2 * 4
+
+
+BAD = [
+    (dict(kernel_size=2, padding=-1), ValueError, r"padding must be non-negative"),
+    (dict(kernel_size=2, padding=2), ValueError, r"padding \(2, 2\) should be at most half"),
+    (dict(kernel_size=7), ValueError, r"kernel \(7, 7\).*larger than the padded input.*\(1, 1, 5, 6\)"),
+    (dict(kernel_size=2, stride=0), ValueError, r"stride must be positive"),
+    (dict(kernel_size=(2, 2, 2)), TypeError, r"kernel_size must be an int or a pair"),
+]
+
+
+@pytest.mark.parametrize("name", ["max_pool2d", "avg_pool2d"])
+@pytest.mark.parametrize("kwargs, error, message", BAD)
+def test_bad_arguments(name, kwargs, error, message):
+    with pytest.raises(error, match=f"{name}: {message}"):
+        getattr(ops, name)(np.zeros((1, 1, 5, 6)), **kwargs)
+
+
+def test_input_must_be_4d():
+    with pytest.raises(ValueError, match=r"max_pool2d: expected an input of shape \(N, C, H, W\)"):
+        ops.max_pool2d(np.zeros((4, 4)), 2)
+
+
+def test_second_derivative_raises():
+    x = Tensor(np.random.default_rng(3).standard_normal((1, 1, 4, 4)), requires_grad=True)
+    with pytest.raises(RuntimeError, match="max_pool2d"):
+        grad(ops.max_pool2d(x, 2).sum(), x, create_graph=True)
