@@ -140,18 +140,24 @@ class Windows:
     def column_chunks(self, x, chunks=None):
         """(start, stop, columns of x[start:stop]) for every chunk of samples.
 
-        One zero-padded buffer serves every chunk: only its interior is rewritten.
+        One zero-padded buffer and one column buffer serve every chunk (only the
+        padded buffer's interior is rewritten): each chunk's columns are valid until the
+        next one is produced.
         """
         chunks = self.chunks() if chunks is None else chunks
         if not chunks:  # an empty batch
             return
         H, W = x.shape[2:]
         ph, pw = self.padding
-        buffer = np.zeros((chunks[0][1] - chunks[0][0], x.shape[1]) + self.padded, x.dtype)
+        n = chunks[0][1] - chunks[0][0]
+        buffer = np.zeros((n, x.shape[1]) + self.padded, x.dtype)
+        columns = np.empty(self.columns_shape(n), x.dtype)
         for start, stop in chunks:
             padded = buffer[:stop - start]
             padded[:, :, ph:ph + H, pw:pw + W] = x[start:stop]
-            yield start, stop, self._view(padded).copy()
+            cols = columns[:, :, :, :stop - start]
+            np.copyto(cols, self._view(padded))
+            yield start, stop, cols if stop - start == n else cols.copy()
 
     def gradient_chunks(self, g, groups):
         """(start, stop, g of those samples as (G, F/G, positions)) with zero junk columns."""

@@ -21,7 +21,7 @@ def _bn_linear_torch(x, lw, w, b):
     return F.batch_norm(F.linear(x, lw), zeros, ones, w, b, training=True)
 
 
-def _bn(training, affine=True):
+def _bn(training):
     def fn(x, *wb):
         return ops.batch_norm(x, RUNNING_MEAN.copy(), RUNNING_VAR.copy(), *wb, training=training)
 
@@ -57,24 +57,28 @@ def _n(*shape, seed):
     return rng(seed).standard_normal(shape)
 
 
+def _with_affine(x, params, seed):
+    """[x, weight, bias] with weight away from zero, parameters of shape `params`."""
+    return [x, rng(seed).uniform(0.5, 1.5, params), _n(*params, seed=seed + 1)]
+
+
 CASES = [
-    Case("batch_norm", _bn_linear, [_n(6, 4, seed=510), _n(C, 4, seed=511),
-                                    rng(512).uniform(0.5, 1.5, C), _n(C, seed=513)],
-         _bn_linear_torch, id="train-behind-linear"),
-    Case("batch_norm", **_bn(True), inputs=[_n(4, C, 3, 2, seed=514) * 2 + 1, rng(515).uniform(0.5, 1.5, C),
-                                    _n(C, seed=516)], id="train-spatial"),
+    Case("batch_norm", _bn_linear, [_n(6, 4, seed=510), _n(C, 4, seed=511)] + _with_affine(
+        None, (C,), 512)[1:], _bn_linear_torch, id="train-behind-linear"),
+    Case("batch_norm", **_bn(True), inputs=_with_affine(_n(4, C, 3, 2, seed=514) * 2 + 1, (C,), 515),
+         id="train-spatial"),
     Case("batch_norm", **_bn(True), inputs=[_n(5, C, seed=517)], id="train-no-affine"),
-    Case("batch_norm", **_bn(False), inputs=[_n(4, C, 2, 2, seed=518), rng(519).uniform(0.5, 1.5, C),
-                                     _n(C, seed=520)], id="eval-spatial"),
+    Case("batch_norm", **_bn(False), inputs=_with_affine(_n(4, C, 2, 2, seed=518), (C,), 519),
+         id="eval-spatial"),
     Case("batch_norm", **_bn(False), inputs=[_n(4, C, seed=521)], id="eval-no-affine"),
-    Case("layer_norm", **_layer_norm(5), inputs=[_n(3, 5, seed=530), _n(5, seed=531), _n(5, seed=532)],
+    Case("layer_norm", **_layer_norm(5), inputs=_with_affine(_n(3, 5, seed=530), (5,), 531),
          id="last-axis"),
-    Case("layer_norm", **_layer_norm((3, 4)), inputs=[_n(2, 3, 4, seed=533), _n(3, 4, seed=534),
-                                              _n(3, 4, seed=535)], id="two-axes"),
+    Case("layer_norm", **_layer_norm((3, 4)), inputs=_with_affine(_n(2, 3, 4, seed=533), (3, 4), 534),
+         id="two-axes"),
     Case("layer_norm", **_layer_norm(4), inputs=[_n(2, 3, 4, seed=536)], id="no-affine"),
-    Case("group_norm", **_group_norm(2), inputs=[_n(3, 4, 2, 3, seed=540), _n(4, seed=541),
-                                         _n(4, seed=542)], id="2-groups"),
-    Case("group_norm", **_group_norm(4), inputs=[_n(2, 4, 3, seed=543), _n(4, seed=544), _n(4, seed=545)],
+    Case("group_norm", **_group_norm(2), inputs=_with_affine(_n(3, 4, 2, 3, seed=540), (4,), 541),
+         id="2-groups"),
+    Case("group_norm", **_group_norm(4), inputs=_with_affine(_n(2, 4, 3, seed=543), (4,), 544),
          id="instance-norm"),
     Case("group_norm", **_group_norm(1), inputs=[_n(2, 6, 2, 2, seed=546)], id="1-group-no-affine"),
 ]

@@ -138,10 +138,15 @@ def test_argument_types_and_ranks():
 
 
 def test_failed_call_does_no_work(monkeypatch):
-    monkeypatch.setattr(conv_module.Windows, "columns",
-                        lambda *a: (_ for _ in ()).throw(AssertionError("worked before checking")))
-    with pytest.raises(ValueError):
+    built = []
+    original = conv_module.Windows.column_chunks
+    monkeypatch.setattr(conv_module.Windows, "column_chunks",
+                        lambda self, *a: built.append(1) or original(self, *a))
+    with pytest.raises(ValueError, match="channels"):
         ops.conv2d(np.zeros((1, 2, 4, 4)), np.zeros((1, 3, 3, 3)))
+    assert not built
+    ops.conv2d(np.zeros((1, 3, 4, 4)), np.zeros((1, 3, 3, 3)))
+    assert built  # the spy sees real work
 
 
 @pytest.mark.parametrize("stride, padding", itertools.product([1, 2], [0, 1]))
