@@ -8,7 +8,8 @@ silently dropping the graph, when one does.
 import numpy as np
 
 from autograd.mode import state
-from autograd.tensor import Tensor, _data, _from_op, _op, apply
+from autograd.function import registry
+from autograd.tensor import Tensor, _data, _from_op, apply
 
 UFUNCS = {
     np.add: "add", np.subtract: "sub", np.multiply: "mul", np.true_divide: "div",
@@ -30,13 +31,13 @@ def _mean(a, axis=None, dtype=None, out=None, keepdims=False, **_):
 FUNCTIONS = {
     np.sum: _sum,
     np.mean: _mean,
-    np.where: lambda cond, a, b: apply(_op("where"), _data(cond), a, b),
+    np.where: lambda cond, a, b: apply(registry["where"], _data(cond), a, b),
     np.reshape: lambda a, shape, **_: Tensor.reshape(a, shape),
     np.transpose: lambda a, axes=None: Tensor.transpose(a, *(axes or ())),
     np.broadcast_to: lambda a, shape, **_: Tensor.broadcast_to(a, shape),
     np.clip: lambda a, a_min=None, a_max=None, **_: Tensor.clip(a, a_min, a_max),
-    np.concatenate: lambda seq, axis=0, **_: apply(_op("concatenate"), *seq, axis=axis),
-    np.stack: lambda seq, axis=0, **_: apply(_op("stack"), *seq, axis=axis),
+    np.concatenate: lambda seq, axis=0, **_: apply(registry["concatenate"], *seq, axis=axis),
+    np.stack: lambda seq, axis=0, **_: apply(registry["stack"], *seq, axis=axis),
 }
 
 
@@ -46,7 +47,7 @@ def array_ufunc(ufunc, method, inputs, kwargs):
         return _from_op(ufunc(*map(_data, inputs)), None)
     name = UFUNCS.get(ufunc)
     if name is not None and method == "__call__" and not kwargs:
-        return apply(_op(name), *inputs)
+        return apply(registry[name], *inputs)
     _refuse_if_differentiable(f"np.{ufunc.__name__}", inputs)
     result = getattr(ufunc, method)(*map(_data, inputs), **kwargs)
     return Tensor(result) if isinstance(result, np.ndarray) else result

@@ -79,10 +79,12 @@ def _binary(cls, a, b):
             out = node.forward(a.data, b.data)
             inputs = (a if a._requires_grad else None, b if b._requires_grad else None)
         else:
-            out = node.forward(a.data, b)
+            data = a.data
+            out = node.forward(data, _scalar(b, data.dtype) if type(b) in _PY_NUMBERS else b)
             inputs = (a if a._requires_grad else None, None)
     else:
-        out = node.forward(a, b.data)
+        data = b.data
+        out = node.forward(_scalar(a, data.dtype) if type(a) in _PY_NUMBERS else a, data)
         inputs = (None, b if b._requires_grad else None)
     if (inputs[0] is not None or inputs[1] is not None) and state.grad_enabled:
         node.inputs = inputs
@@ -91,14 +93,29 @@ def _binary(cls, a, b):
     return _from_op(out, None)
 
 
-def _op(name):
-    """The registered rule `name` (ops register themselves when `ops` is imported)."""
-    try:
-        return registry[name]
-    except KeyError:
-        import ops  # noqa: F401  registers every rule; only reached on first use
+_PY_NUMBERS = (float, int)
+_SCALARS = {}
 
-        return registry[name]
+
+def _scalar(value, dtype):
+    """A Python number as a read-only 0-d array of a float tensor's dtype (cached).
+
+    NumPy 2 resolves a Python scalar's weak promotion on every call, which doubles the
+    cost of `x * 0.9` on small arrays; a 0-d array of x's own dtype gives the identical
+    result (NEP 50 casts the scalar to that dtype anyway) at the speed of `x * y`.
+    """
+    key = (value, dtype.char)  # 1 and 1.0 share a key: both give the same float array
+    array = _SCALARS.get(key)
+    if array is None:
+        if dtype.kind != "f":
+            return value
+        if len(_SCALARS) > 4096:
+            _SCALARS.clear()
+        with np.errstate(over="ignore"):
+            array = np.asarray(value, dtype=dtype)
+        array.flags.writeable = False
+        _SCALARS[key] = array
+    return array
 
 
 class Tensor:
@@ -213,7 +230,7 @@ class Tensor:
 
     def astype(self, dtype):
         """A copy in `dtype`; differentiable between float dtypes."""
-        return apply(_op("astype"), self, dtype=np.dtype(dtype))
+        return apply(registry["astype"], self, dtype=np.dtype(dtype))
 
     def __array__(self, dtype=None, copy=None):
         if dtype is not None and dtype != self.data.dtype:
@@ -329,7 +346,7 @@ class Tensor:
         return _unary(registry["abs"], self)
 
     def __getitem__(self, index):
-        return apply(_op("getitem"), self, index=_unwrap_index(index))
+        return apply(registry["getitem"], self, index=_unwrap_index(index))
 
     # Comparisons give boolean tensors with no gradient.
     def __lt__(self, other):
@@ -355,49 +372,49 @@ class Tensor:
         return _unary(registry["abs"], self)
 
     def exp(self):
-        return _unary(_op("exp"), self)
+        return _unary(registry["exp"], self)
 
     def log(self):
-        return _unary(_op("log"), self)
+        return _unary(registry["log"], self)
 
     def sqrt(self):
-        return _unary(_op("sqrt"), self)
+        return _unary(registry["sqrt"], self)
 
     def tanh(self):
-        return _unary(_op("tanh"), self)
+        return _unary(registry["tanh"], self)
 
     def sigmoid(self):
-        return _unary(_op("sigmoid"), self)
+        return _unary(registry["sigmoid"], self)
 
     def relu(self):
-        return _unary(_op("relu"), self)
+        return _unary(registry["relu"], self)
 
     def clip(self, lo=None, hi=None):
-        return apply(_op("clip"), self, lo=lo, hi=hi)
+        return apply(registry["clip"], self, lo=lo, hi=hi)
 
     def softmax(self, axis=-1):
-        return apply(_op("softmax"), self, axis=axis)
+        return apply(registry["softmax"], self, axis=axis)
 
     def log_softmax(self, axis=-1):
-        return apply(_op("log_softmax"), self, axis=axis)
+        return apply(registry["log_softmax"], self, axis=axis)
 
     def sum(self, axis=None, keepdims=False):
-        return apply(_op("sum"), self, axis=axis, keepdims=keepdims)
+        return apply(registry["sum"], self, axis=axis, keepdims=keepdims)
 
     def mean(self, axis=None, keepdims=False):
-        return apply(_op("mean"), self, axis=axis, keepdims=keepdims)
+        return apply(registry["mean"], self, axis=axis, keepdims=keepdims)
 
     def max(self, axis=None, keepdims=False):
-        return apply(_op("max"), self, axis=axis, keepdims=keepdims)
+        return apply(registry["max"], self, axis=axis, keepdims=keepdims)
 
     def min(self, axis=None, keepdims=False):
-        return apply(_op("min"), self, axis=axis, keepdims=keepdims)
+        return apply(registry["min"], self, axis=axis, keepdims=keepdims)
 
     def var(self, axis=None, keepdims=False, ddof=0):
-        return apply(_op("var"), self, axis=axis, keepdims=keepdims, ddof=ddof)
+        return apply(registry["var"], self, axis=axis, keepdims=keepdims, ddof=ddof)
 
     def std(self, axis=None, keepdims=False, ddof=0):
-        return apply(_op("std"), self, axis=axis, keepdims=keepdims, ddof=ddof)
+        return apply(registry["std"], self, axis=axis, keepdims=keepdims, ddof=ddof)
 
     def argmax(self, axis=None):
         return _from_op(np.asarray(self.data.argmax(axis=axis)), None)
@@ -408,12 +425,12 @@ class Tensor:
     def reshape(self, *shape):
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
-        return apply(_op("reshape"), self, shape=shape)
+        return apply(registry["reshape"], self, shape=shape)
 
     def transpose(self, *axes):
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
-        return apply(_op("transpose"), self, axes=axes or None)
+        return apply(registry["transpose"], self, axes=axes or None)
 
     def swapaxes(self, axis1, axis2):
         axes = list(range(self.ndim))
@@ -439,7 +456,7 @@ class Tensor:
 
     def broadcast_to(self, shape):
         shape = (shape,) if isinstance(shape, int) else tuple(shape)
-        return apply(_op("broadcast_to"), self, shape=shape)
+        return apply(registry["broadcast_to"], self, shape=shape)
 
     # ------------------------------------------------------- NumPy dispatch
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):

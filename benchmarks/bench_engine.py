@@ -13,10 +13,12 @@ W1_OPS = 200  # elementwise ops per chain (sum and backward come on top)
 W5_STEPS = 100_000
 
 
-def w1_npgrad(x0):
+def w1(make_leaf, x0):
+    """One W1 step: a leaf, 200 elementwise ops cycling *0.9, +0.1, tanh, sum, backward."""
+
     def step():
-        y = Tensor(x0, requires_grad=True)
-        x = y
+        x = make_leaf(x0)
+        y = x
         for i in range(W1_OPS):
             k = i % 3
             y = y * 0.9 if k == 0 else y + 0.1 if k == 1 else y.tanh()
@@ -26,31 +28,11 @@ def w1_npgrad(x0):
     return step
 
 
-def w1_torch(torch, x0):
+def w5(make_leaf):
+    """W5: 100,000 iterations of x = x * 1.0000001 + 0 on a (1,) tensor, then backward."""
+
     def step():
-        y = torch.tensor(x0, requires_grad=True)
-        x = y
-        for i in range(W1_OPS):
-            k = i % 3
-            y = y * 0.9 if k == 0 else y + 0.1 if k == 1 else y.tanh()
-        y.sum().backward()
-        return x.grad
-
-    return step
-
-
-def w5_npgrad():
-    x0 = Tensor(np.ones(1, np.float32), requires_grad=True)
-    x = x0
-    for _ in range(W5_STEPS):
-        x = x * 1.0000001 + 0
-    x.sum().backward()
-
-
-def w5_torch(torch):
-    def step():
-        x0 = torch.ones(1, requires_grad=True)
-        x = x0
+        x = make_leaf(np.ones(1, np.float32))
         for _ in range(W5_STEPS):
             x = x * 1.0000001 + 0
         x.sum().backward()
@@ -61,10 +43,12 @@ def w5_torch(torch):
 def main(quick=False):
     torch = torch_setup()
     x0 = np.random.default_rng(0).standard_normal(32).astype(np.float32)
-    ours, theirs = compare(w1_npgrad(x0), w1_torch(torch, x0), rounds=3 if quick else 7, repeat=5)
+    npgrad_leaf = lambda a: Tensor(a, requires_grad=True)  # noqa: E731
+    torch_leaf = lambda a: torch.tensor(a, requires_grad=True)  # noqa: E731
+    ours, theirs = compare(w1(npgrad_leaf, x0), w1(torch_leaf, x0), rounds=3 if quick else 7, repeat=5)
     print(row("W1 elementwise chain, per op (fwd+bwd)", ours / W1_OPS, theirs / W1_OPS,
               unit="us", scale=1e6, target=0.5))
-    ours, theirs = compare(w5_npgrad, w5_torch(torch), rounds=1 if quick else 3, repeat=1, warmup=0)
+    ours, theirs = compare(w5(npgrad_leaf), w5(torch_leaf), rounds=1 if quick else 3, repeat=1, warmup=0)
     print(row("W5 100,000-op chain + backward", ours, theirs, unit="s", scale=1, target=0.4))
 
 
