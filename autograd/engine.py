@@ -120,8 +120,10 @@ def _seed(root, g, create_graph):
         g = np.ones(root.shape, dtype=root.dtype)
     elif isinstance(g, Tensor):
         g = g if create_graph else g.data
-    else:
-        g = np.array(g, dtype=root.dtype)
+    else:  # the caller's array is used as is; copied only where it would become a leaf's .grad
+        g = np.asarray(g, dtype=root.dtype)
+        if root.grad_fn is None:
+            g = g.copy()
     if g.shape != root.shape:
         raise ValueError(f"backward: grad of shape {g.shape} for a tensor of shape {root.shape}")
     if create_graph and not isinstance(g, Tensor):

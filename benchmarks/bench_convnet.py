@@ -165,6 +165,7 @@ def w6_growth(library):
 def main(quick=False):
     torch = torch_setup()
     rounds, repeat = (3, 3) if quick else (7, 5)
+    print("load average (1, 5, 15 min): %.2f %.2f %.2f" % os.getloadavg())
     coretype = os.environ.get("OPENBLAS_CORETYPE")
     if coretype:
         print(f"note: OPENBLAS_CORETYPE={coretype} is set (numbers are for the machine as it is)")

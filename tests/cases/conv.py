@@ -16,16 +16,17 @@ def _conv(stride, padding, dilation, groups):
     return fn, torch_fn
 
 
-def _case(k, stride, padding, dilation, groups, kernel, bias, x_shape=(2, 4, 7, 8), filters=4):
+def _case(k, stride, padding, dilation, groups, kernel, bias, x_shape=(2, 4, 7, 8), filters=4,
+          grad=None, tag=""):
     fn, torch_fn = _conv(stride, padding, dilation, groups)
     r = rng(300 + k)
     inputs = [r.standard_normal(x_shape),
               r.standard_normal((filters, x_shape[1] // groups) + kernel)]
     if bias:
         inputs.append(r.standard_normal(filters))
-    return Case("conv2d", fn, inputs, torch_fn,
+    return Case("conv2d", fn, inputs, torch_fn, grad=grad,
                 id=f"s{stride}-p{padding}-d{dilation}-g{groups}-k{kernel[0]}x{kernel[1]}"
-                   + ("" if bias else "-nobias"))
+                   + ("" if bias else "-nobias") + tag)
 
 
 KERNELS = [(3, 3), (2, 3), (3, 1), (1, 2)]
@@ -43,4 +44,19 @@ CASES = [
     _case(44, 1, 1, 1, 1, (2, 3), bias=True, x_shape=(2, 2, 4, 20), filters=3),
     _case(45, (2, 1), (1, 0), (1, 2), 2, (3, 2), bias=False, x_shape=(1, 4, 6, 22), filters=2),
     _case(46, 1, 0, 1, 4, (3, 3), bias=True, x_shape=(1, 4, 5, 18), filters=4),
+    # stride 1 with no more filters than channels: the input gradient is a correlation of
+    # the output gradient (ops.conv.Conv2d._gradients_by_correlation)
+    # padding > KH - 1: g cropped
+    _case(47, 1, 3, 1, 1, (3, 3), bias=True, x_shape=(2, 3, 5, 6), filters=3),
+    # rows of g cropped, columns padded
+    _case(48, 1, (3, 0), 2, 2, (2, 4), bias=False, x_shape=(2, 4, 6, 9), filters=2),
+    _case(49, 1, (1, 4), (2, 1), 2, (3, 2), bias=True, x_shape=(1, 6, 7, 5), filters=4),
+    _case(50, 1, 1, 1, 1, (3, 3), bias=True, x_shape=(2, 3, 4, 30), filters=3),  # wide rows of g
+    _case(51, 1, 1, 3, 4, (3, 2), bias=False, x_shape=(2, 8, 7, 28), filters=8),  # dilated, wide
+    _case(52, 1, 1, 1, 2, (3, 3), bias=True, x_shape=(2, 4, 5, 5), filters=4,
+          grad=[True, False, True], tag="-input-only"),
+    _case(53, 1, 2, 1, 1, (3, 2), bias=True, x_shape=(2, 3, 5, 5), filters=2,
+          grad=[False, True, False], tag="-weight-only"),
+    # stride 1 with more filters than channels: column gradient + col2im
+    _case(54, 1, 3, 2, 1, (2, 3), bias=True, x_shape=(2, 2, 5, 6), filters=5),
 ]

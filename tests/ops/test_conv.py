@@ -1,4 +1,5 @@
-"""conv2d beyond the table: im2col/col2im adjointness, float32, skipped work, errors."""
+"""conv2d beyond the table: im2col/col2im adjointness, the two input-gradient routes,
+float32, skipped work, errors."""
 import itertools
 
 import numpy as np
@@ -16,16 +17,20 @@ GEOMETRIES = [  # (x shape, kernel, stride, padding, dilation)
     ((2, 2, 4, 20), (2, 3), (1, 1), (1, 1), (1, 1)),  # wide rows
     ((1, 4, 6, 22), (3, 2), (2, 1), (1, 0), (1, 2)),  # wide rows, strided and dilated
     ((3, 1, 5, 5), (5, 5), (1, 1), (0, 0), (1, 1)),
+    ((2, 2, 5, 40), (3, 7), (1, 1), (2, 3), (1, 1)),  # wide only with a gap of pw
+    ((1, 2, 4, 30), (2, 3), (2, 1), (0, 2), (1, 2)),
 ]
 
 
+@pytest.mark.parametrize("shifted", [False, True])  # rows padded by pw, by 2 pw (see Windows)
 @pytest.mark.parametrize("x_shape, kernel, stride, padding, dilation", GEOMETRIES)
-def test_col2im_is_the_adjoint_of_im2col(x_shape, kernel, stride, padding, dilation):
+def test_col2im_is_the_adjoint_of_im2col(x_shape, kernel, stride, padding, dilation, shifted):
     r = np.random.default_rng(0)
     x = r.standard_normal(x_shape)
     cols = im2col(x, kernel, stride, padding, dilation)
     y = r.standard_normal(cols.shape)
-    back = col2im(y, x_shape, kernel, stride, padding, dilation)
+    gap = 2 * padding[1] if shifted else None
+    back = col2im(y, x_shape, kernel, stride, padding, dilation, gap=gap)
     assert back.shape == x_shape
     np.testing.assert_allclose(np.vdot(cols, y), np.vdot(x, back), rtol=1e-12)
 
@@ -73,15 +78,65 @@ def test_grouped_equals_separate_convolutions():
     np.testing.assert_allclose(grouped, np.concatenate(halves, axis=1), rtol=1e-12)
 
 
-def test_input_gradient_is_skipped_when_not_needed(monkeypatch):
+@pytest.mark.parametrize("filters", [2, 4])  # either input-gradient route if it were needed
+def test_input_gradient_is_skipped_when_not_needed(monkeypatch, filters):
     def forbidden(*args, **kwargs):
-        raise AssertionError("col2im ran although the input needs no gradient")
+        raise AssertionError("an input-gradient kernel ran although the input needs no gradient")
 
     monkeypatch.setattr(conv_module.Windows, "col2im", forbidden)
+    monkeypatch.setattr(conv_module.Conv2d, "_gradients_by_correlation", forbidden)
     r = np.random.default_rng(3)
-    w = Tensor(r.standard_normal((4, 3, 3, 3)), requires_grad=True)
-    ops.conv2d(r.standard_normal((2, 3, 5, 5)), w).sum().backward()
+    w = Tensor(r.standard_normal((filters, 3, 3, 3)), requires_grad=True)
+    ops.conv2d(r.standard_normal((2, 3, 5, 5)), w, padding=1).sum().backward()
     assert w.grad.shape == w.shape
+
+
+# (x shape, filters, kernel, stride, padding, dilation, groups) -> the route taken
+ROUTES = [
+    ((2, 4, 6, 7), 4, (3, 3), 1, 1, 1, 1, "correlation"),
+    ((2, 4, 6, 7), 2, (2, 3), 1, (3, 0), (1, 2), 2, "correlation"),  # cropped rows, dilated
+    ((1, 6, 5, 30), 6, (3, 2), 1, (2, 1), 2, 3, "correlation"),  # wide rows
+    ((2, 3, 5, 5), 3, (1, 1), 1, 2, 1, 1, "correlation"),  # g cropped on both axes
+    ((2, 2, 6, 7), 4, (3, 3), 1, 1, 1, 1, "col2im"),  # more filters than channels
+    ((2, 4, 7, 7), 4, (3, 3), 2, 1, 1, 1, "col2im"),  # strided
+    ((2, 4, 7, 7), 4, (3, 2), (1, 2), 1, 1, 2, "col2im"),
+]
+
+
+@pytest.mark.parametrize(
+    "x_shape, filters, kernel, stride, padding, dilation, groups, route", ROUTES)
+@pytest.mark.parametrize("needed", ["both", "input"])
+def test_input_gradient_routes_agree(monkeypatch, x_shape, filters, kernel, stride, padding,
+                                     dilation, groups, route, needed):
+    """Stride 1 with no more filters than channels correlates g with the flipped kernel,
+    anything else takes col2im; at stride 1 the other route (forced) gives the same
+    gradients."""
+    r = np.random.default_rng(7)
+    x = r.standard_normal(x_shape)
+    w = r.standard_normal((filters, x_shape[1] // groups) + kernel)
+    taken = []
+    for name in ("_gradients_by_correlation", "_gradients_by_col2im"):
+        original = getattr(conv_module.Conv2d, name)
+        monkeypatch.setattr(conv_module.Conv2d, name,
+                            lambda self, *a, name=name, original=original:
+                            taken.append(name) or original(self, *a))
+
+    def run():
+        xt, wt = Tensor(x, requires_grad=True), Tensor(w, requires_grad=needed == "both")
+        out = ops.conv2d(xt, wt, stride=stride, padding=padding, dilation=dilation, groups=groups)
+        out.backward(np.sin(out.data))
+        return [xt.grad.data] + ([wt.grad.data] if needed == "both" else [])
+
+    chosen = run()
+    assert taken == ["_gradients_by_" + route]
+    if stride != 1:
+        return  # the correlation is for stride 1 only
+    monkeypatch.setattr(conv_module.Conv2d, "_correlates",
+                        lambda self, weight: route != "correlation")
+    other = run()
+    assert taken[-1] != taken[0]
+    for a, b in zip(chosen, other):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
 
 
 def test_non_contiguous_input():
@@ -155,12 +210,13 @@ def test_output_size_formula(stride, padding):
     assert out.shape == (1, 1, (9 + 2 * padding - 3) // stride + 1, (7 + 2 * padding - 2) // stride + 1)
 
 
+@pytest.mark.parametrize("filters", [6, 4])  # input gradient by col2im, by correlation
 @pytest.mark.parametrize("wide", [False, True])
-def test_sample_chunks_give_the_same_result(monkeypatch, wide):
+def test_sample_chunks_give_the_same_result(monkeypatch, wide, filters):
     r = np.random.default_rng(6)
     x = r.standard_normal((5, 4, 6, 20 if wide else 6))
-    w = r.standard_normal((6, 2, 3, 3))
-    b = r.standard_normal(6)
+    w = r.standard_normal((filters, 2, 3, 3))
+    b = r.standard_normal(filters)
 
     def run():
         ts = [Tensor(a, requires_grad=True) for a in (x, w, b)]
