@@ -266,31 +266,40 @@ def draw_graph(model, x, path):
 
 # ----------------------------------------------------------------- gradcheck
 def run_gradcheck(args):
-    from nn.op_samples import build
+    """Check every case of ops.samples in float64; one line per op with its worst error."""
+    from ops.samples import all_cases
 
     names = args.ops or sorted(registry)
     unknown = [n for n in names if n not in registry]
     if unknown:
         raise ValueError(f"not a registered op: {', '.join(unknown)}")
+    cases = {name: [] for name in names}
+    for case in all_cases():
+        if case.op in cases and case.gradcheck:
+            cases[case.op].append(case)
     failed = []
     width = max(map(len, names))
     for name in names:
-        try:
-            fn, inputs = build(name)
-        except KeyError:
-            print(f"{name:<{width}}  no sample inputs in nn/op_samples.py  FAIL")
+        if not cases[name]:
+            print(f"{name:<{width}}  no sample inputs in ops/samples  FAIL")
             failed.append(name)
             continue
-        try:
-            report = check(fn, inputs)
-        except Exception as error:  # noqa: BLE001  an op that crashes is a failure to report
-            print(f"{name:<{width}}  error: {type(error).__name__}: {error}  FAIL")
-            failed.append(name)
-            continue
-        verdict = "ok" if report.ok else "FAIL"
-        print(f"{name:<{width}}  worst relative error {report.worst_relative_error:.2e}  {verdict}")
-        if not report.ok:
-            print("    " + report.message.replace("\n", "\n    "))
+        worst, messages = 0.0, []
+        for case in cases[name]:
+            try:
+                report = check(case.fn, case.tensors(), atol=case.atol, rtol=case.rtol)
+            except Exception as error:  # noqa: BLE001  an op that crashes is a failure to report
+                messages.append(f"{case}: {type(error).__name__}: {error}")
+                continue
+            worst = max(worst, report.worst_relative_error)
+            if not report.ok:
+                messages.append(f"{case}: {report.message}")
+        verdict = "FAIL" if messages else "ok"
+        print(f"{name:<{width}}  worst relative error {worst:.2e} over {len(cases[name])} "
+              f"sample{'s' if len(cases[name]) > 1 else ''}  {verdict}")
+        for message in messages:
+            print("    " + message.replace("\n", "\n    "))
+        if messages:
             failed.append(name)
     print(f"{len(names) - len(failed)}/{len(names)} ops pass the float64 gradient check"
           + (f"; failed: {', '.join(failed)}" if failed else ""))

@@ -1,24 +1,17 @@
-"""Every registered op, driven by the table in tests/cases: gradcheck and torch oracle."""
+"""Every registered op, driven by the sample table in ops/samples: gradcheck and torch oracle."""
 import numpy as np
 import pytest
 
 from autograd import Tensor, gradcheck, registry
-from tests.cases import all_cases
+from ops.samples import all_cases
 
 CASES = all_cases()
-
-
-def _tensors(case):
-    return [
-        Tensor(a.copy(), requires_grad=w) if isinstance(a, np.ndarray) else a
-        for a, w in zip(case.inputs, case.wants_grad())
-    ]
 
 
 def test_every_registered_op_has_a_case():
     covered = {case.op for case in CASES}
     missing = sorted(set(registry) - covered)
-    assert not missing, f"registered ops without a sample case in tests/cases: {missing}"
+    assert not missing, f"registered ops without a sample case in ops/samples: {missing}"
 
 
 # Ops that torch has no counterpart for; every other op must be compared with torch.
@@ -38,14 +31,14 @@ def test_every_case_names_a_registered_op():
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.gradcheck], ids=str)
 def test_gradcheck_float64(case):
-    inputs = _tensors(case)
+    inputs = case.tensors()
     assert gradcheck(case.fn, inputs, atol=case.atol, rtol=case.rtol)
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.torch_fn is not None], ids=str)
 def test_matches_torch(case):
     torch = pytest.importorskip("torch")
-    ours = _tensors(case)
+    ours = case.tensors()
     theirs = [
         torch.tensor(a, requires_grad=w) if isinstance(a, np.ndarray) else a
         for a, w in zip(case.inputs, case.wants_grad())

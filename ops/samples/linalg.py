@@ -1,6 +1,6 @@
 """Sample inputs for matmul (1-D, 2-D, batched, broadcast batch) and linear."""
 import ops
-from tests.cases import Case, rng, torch
+from ops.samples import Case, rng, torch
 
 
 def _n(*shape, seed=0):

@@ -2,7 +2,7 @@
 import numpy as np
 
 import ops
-from tests.cases import Case, away_from_zero, rng, tie_free, torch
+from ops.samples import Case, away_from_zero, rng, tie_free, torch
 
 # (shape of a, shape of b) pairs that every binary op must handle.
 BROADCAST_PAIRS = [((1,), (5, 4)), ((4, 1), (1, 4)), ((3, 1, 5), (4, 5)), ((), (3, 2)), ((3, 2), ())]

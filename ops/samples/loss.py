@@ -4,7 +4,7 @@ binary_cross_entropy_with_logits with differentiable targets."""
 import numpy as np
 
 import ops
-from tests.cases import Case, rng, torch
+from ops.samples import Case, rng, torch
 
 TARGET = np.array([0, 3, 1, 1, 2])
 TARGET_3D = np.array([[0, 2, 1], [2, 2, 0]])

@@ -1,6 +1,6 @@
 """Sample inputs for the reductions over several axis/keepdims combinations."""
 import ops
-from tests.cases import Case, rng, tie_free
+from ops.samples import Case, rng, tie_free
 
 X = rng(30).standard_normal((3, 4, 5))
 T = tie_free((3, 4, 5), 31)

@@ -4,7 +4,7 @@ random-weighted sum: sum(bn(x)) alone is identically zero and would prove nothin
 import numpy as np
 
 import ops
-from tests.cases import Case, rng, torch
+from ops.samples import Case, rng, torch
 
 C = 3
 RUNNING_MEAN = rng(500).standard_normal(C)

@@ -3,7 +3,7 @@ call (finite differences need that); torch's oracle applies that mask explicitly
 import numpy as np
 
 import ops
-from tests.cases import Case, rng, torch
+from ops.samples import Case, rng, torch
 
 
 def _dropout(p, seed):

@@ -4,7 +4,7 @@ are compared with torch (first arg-max) without a gradcheck."""
 import numpy as np
 
 import ops
-from tests.cases import Case, tie_free, torch
+from ops.samples import Case, tie_free, torch
 
 GEOMETRIES = [  # (kernel_size, stride, padding, input shape)
     (2, None, 0, (2, 3, 6, 8)),          # tiled: the reshape fast path

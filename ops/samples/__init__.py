@@ -1,8 +1,12 @@
-"""The table of sample inputs for every registered op.
+"""Sample calls of every registered op: the one table that checks them all.
 
 Each topic module here (elementwise, reduce, shape, conv, ...) defines `CASES`, a list of
-`Case`. The table drives the float64 gradcheck (random upstream gradient), the torch
-comparison and the registry-coverage test. Modules are discovered automatically.
+`Case`; modules are discovered automatically. The table drives `npgrad gradcheck`, the
+test suite's float64 gradcheck (random upstream gradient), its comparison with PyTorch
+and its registry-coverage test (an op without a case fails), and notebook 2.
+
+`torch_fn` is the same computation in PyTorch, used only by the tests as an oracle:
+torch is imported inside it, when a comparison runs, never by npgrad itself.
 """
 import importlib
 import pkgutil
@@ -39,6 +43,13 @@ class Case:
             return list(self.grad)
         return [isinstance(a, np.ndarray) and a.dtype.kind == "f" for a in self.inputs]
 
+    def tensors(self):
+        """Fresh inputs: float64 Tensors (copies) where a gradient is wanted, else as given."""
+        from autograd.tensor import Tensor
+
+        return [Tensor(a.copy(), requires_grad=w) if isinstance(a, np.ndarray) else a
+                for a, w in zip(self.inputs, self.wants_grad())]
+
     def __str__(self):
         return f"{self.op}-{self.id}" if self.id else self.op
 
@@ -53,7 +64,7 @@ def all_cases():
 
 
 def torch():
-    """The torch module, imported only when a torch comparison runs."""
+    """The torch module, imported only when a test's torch comparison runs."""
     import torch as module
 
     return module

@@ -3,7 +3,7 @@ import numpy as np
 
 import ops
 from autograd.function import call
-from tests.cases import Case, rng, torch
+from ops.samples import Case, rng, torch
 
 X = rng(40).standard_normal((2, 3, 4))
 IDX = np.array([0, 2, 2, 1])  # a repeated index must accumulate

@@ -2,7 +2,7 @@
 import numpy as np
 
 import ops
-from tests.cases import Case, away_from_zero, rng
+from ops.samples import Case, away_from_zero, rng
 
 
 def _torch_gelu(approximate):

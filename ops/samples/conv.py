@@ -3,7 +3,7 @@ square and non-square kernels, with and without bias."""
 import itertools
 
 import ops
-from tests.cases import Case, rng, torch
+from ops.samples import Case, rng, torch
 
 
 def _conv(stride, padding, dilation, groups):
