@@ -60,7 +60,7 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} has no forward()")
 
     def __call__(self, *args, **kwargs):
-        tracer = getattr(state, "trace", None)  # set inside autograd.viz.trace()
+        tracer = state.trace  # set inside autograd.viz.trace()
         if tracer is None:
             return self.forward(*args, **kwargs)
         with tracer.module(self):  # the graph picture groups this call's ops

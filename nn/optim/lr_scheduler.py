@@ -37,11 +37,11 @@ class LRScheduler:
 
     def get_lr(self):
         """The learning rates for `last_epoch`, one per group."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must define get_lr() (its schedule)")
 
     def closed_form_lr(self):
         """The learning rates at `last_epoch` from `base_lrs` directly."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must define closed_form_lr()")
 
     def get_last_lr(self):
         """The learning rates the last `step()` set."""

@@ -142,7 +142,7 @@ class Optimizer:
 
     def update(self, param, grad, state, group):
         """Update the array `param` in place from `grad`; `state` is this parameter's dict."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must define update() (its rule)")
 
     # ----------------------------------------------------------- state dicts
     def state_dict(self):
