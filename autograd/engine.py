@@ -24,8 +24,12 @@ RELEASED = (
 
 
 def backward(roots, grads, retain_graph=False, create_graph=False):
-    """Accumulate gradients of `roots` into `.grad` of the leaves that require grad."""
-    leaf_grads = _run(roots, grads, retain_graph, create_graph, capture=None)
+    """Accumulate gradients of `roots` into `.grad` of the leaves that require grad.
+
+    `create_graph` implies `retain_graph` (PyTorch's default): the new gradients' graph
+    runs back through this one, so its saved arrays must stay.
+    """
+    leaf_grads = _run(roots, grads, retain_graph or create_graph, create_graph, capture=None)
     for t, g in leaf_grads.values():
         if t._hooks:
             g = _run_hooks(t._hooks, g, create_graph)

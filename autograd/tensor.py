@@ -276,7 +276,8 @@ class Tensor:
         retain_graph : bool
             Keep saved arrays so that backward can run through this graph again.
         create_graph : bool
-            Record the backward pass, so that gradients can be differentiated again.
+            Record the backward pass, so that gradients can be differentiated again
+            (implies retain_graph, as in PyTorch).
         """
         from autograd import engine
 

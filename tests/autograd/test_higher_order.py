@@ -96,8 +96,12 @@ def test_plain_backward_gives_array_gradients_without_graph():
 
 def test_create_graph_gives_differentiable_grad():
     x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
-    (x ** 3).sum().backward(create_graph=True)
-    assert x.grad.requires_grad and x.grad.grad_fn is not None
+    (x.exp() * x).sum().backward(create_graph=True)
+    first = x.grad
+    assert first.requires_grad and first.grad_fn is not None
+    x.grad = None
+    first.sum().backward()  # through the forward graph again: create_graph retained it
+    np.testing.assert_allclose(x.grad.data, np.exp(x.data) * (x.data + 2))
 
 
 def test_op_that_is_not_twice_differentiable_says_so():
