@@ -194,8 +194,14 @@ class Windows:
             yield start, stop, part.reshape(groups, F // groups, -1)
 
     def input_buffer(self, dtype):
-        """The zero-padded (N, C) + `padded` buffer that `col2im` sums into."""
-        return np.zeros(self.x_shape[:2] + self.padded, dtype)
+        """The zero-padded (N, C) + `padded` buffer that `col2im` sums into.
+
+        Channel-major in memory (a transposed view), the layout of the conv outputs and so
+        of the activations and gradients around them: the elementwise VJPs before this
+        gradient's next use (ReLU, batch norm, another conv's g) then meet matching layouts
+        instead of transposing on every pass."""
+        N, C = self.x_shape[:2]
+        return np.zeros((C, N) + self.padded, dtype).transpose(1, 0, 2, 3)
 
     def col2im(self, cols, buffer, start=0):
         """Add cols (C, KH, KW, n, OH, OWc) of samples start.. into `buffer` by slice-adds.
@@ -281,7 +287,8 @@ class Conv2d(Function):
         windows = Windows(x.shape, weight.shape[2:], stride, padding, dilation, itemsize=x.itemsize)
         N, F = x.shape[0], weight.shape[0]
         w2 = weight.reshape(groups, F // groups, -1)  # (G, F/G, C/G*KH*KW)
-        out = np.empty((groups, F // groups, windows.positions(N)), np.result_type(x, weight, bias))
+        dtype = np.result_type(*(a for a in (x, weight, bias) if a is not None))  # None: float64
+        out = np.empty((groups, F // groups, windows.positions(N)), dtype)
         b = None if bias is None else bias.reshape(groups, -1, 1).astype(out.dtype, copy=False)
         for start, stop, cols in windows.column_chunks(x):  # one GEMM per group and chunk
             cols = cols.reshape(groups, -1, windows.positions(stop - start))

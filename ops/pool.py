@@ -85,6 +85,11 @@ class MaxPool2d(_Pool2d):
 
     def vjp(self, g):
         (arg,) = self.saved
+        if (np.argsort(g.strides, kind="stable")[::-1] != self.layout).any():
+            # one copy into x's (and arg's) memory layout, not KH * KW transposing reads
+            ordered = np.empty_like(arg, dtype=g.dtype)
+            ordered[...] = g
+            g = ordered
         return self.scatter(lambda k, out=None: np.multiply(g, arg == k, out=out))
 
 

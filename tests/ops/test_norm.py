@@ -146,3 +146,25 @@ def test_second_derivative_raises(op):
              "group_norm": lambda t: ops.group_norm(t, 2)}
     with pytest.raises(RuntimeError, match=op):
         grad((calls[op](x) * x).sum(), x, create_graph=True)
+
+
+def test_batch_norm_between_convolutions_matches_torch_in_float32():
+    """The W7 chain: conv outputs are channel-major views, the gradients reaching batch norm
+    and max pool come in other layouts (fused per-channel VJP, layout-matching pool VJP)."""
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    r = np.random.default_rng(3)
+    arrays = [r.standard_normal(shape).astype(np.float32) for shape in
+              ((4, 3, 8, 8), (6, 3, 3, 3), (6,), (6,), (8, 6, 3, 3), (8,), (8,))]
+
+    def ours(x, w1, g1, b1, w2, g2, b2):
+        h = ops.relu(ops.batch_norm(ops.conv2d(x, w1, padding=1), None, None, g1, b1, training=True))
+        h = ops.batch_norm(ops.conv2d(h, w2, padding=1), None, None, g2, b2, training=True)
+        return ops.max_pool2d(ops.relu(h), 2).reshape(4, -1)
+
+    def theirs(x, w1, g1, b1, w2, g2, b2):
+        h = F.relu(F.batch_norm(F.conv2d(x, w1, padding=1), None, None, g1, b1, training=True))
+        h = F.batch_norm(F.conv2d(h, w2, padding=1), None, None, g2, b2, training=True)
+        return F.max_pool2d(F.relu(h), 2).reshape(4, -1)
+
+    against_torch_float32(ours, theirs, arrays, rtol=1e-3, atol=1e-4)
