@@ -28,8 +28,9 @@ def _inputs(op, shapes, seed):
     b = rng.standard_normal(shapes[1])
     if op == "div":
         b = np.where(np.abs(b) < 0.5, 0.5 + np.abs(b), b)
-    if op in ("maximum", "minimum"):  # keep a and b apart: no ties in a gradcheck
-        b = np.where(np.abs(np.subtract(a, b)) < 0.1, b + 0.3, b)
+    if op in ("maximum", "minimum"):  # a on k + 1/4, b on k + 3/4: never within 1/2
+        a = rng.integers(-3, 3, shapes[0]) + 0.25
+        b = rng.integers(-3, 3, shapes[1]) + 0.75
     return a, b
 
 
