@@ -16,7 +16,8 @@ from autograd.factory import (
 from autograd.function import Function, register, registry
 from autograd.gradcheck import GradcheckError, gradcheck, gradcheck_graph, numerical_grad
 from autograd.mode import (
-    enable_grad, get_default_dtype, is_grad_enabled, manual_seed, no_grad, set_default_dtype,
+    enable_grad, get_default_dtype, get_rng_state, is_grad_enabled, manual_seed, no_grad,
+    set_default_dtype, set_rng_state,
 )
 from autograd.tensor import Tensor
 
@@ -27,6 +28,7 @@ import ops  # noqa: E402,F401  registers every rule (ops imports only autograd's
 __all__ = [
     "Tensor", "Function", "register", "registry", "grad", "no_grad", "enable_grad",
     "is_grad_enabled", "set_default_dtype", "get_default_dtype", "manual_seed",
+    "get_rng_state", "set_rng_state",
     "detect_anomaly", "gradcheck", "gradcheck_graph", "numerical_grad", "GradcheckError", "viz",
     "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "arange", "eye", "randn", "rand",
 ]

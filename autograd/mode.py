@@ -83,3 +83,43 @@ def manual_seed(seed):
 def default_rng(rng=None):
     """`rng` if given (a `np.random.Generator`), else the default generator."""
     return state.rng if rng is None else rng
+
+
+def get_rng_state():
+    """A copy of the default random generator's state (plain dicts and ints: `nn.save`
+    writes it), so that a training loop can be resumed with the same random numbers.
+
+    Examples
+    --------
+    >>> saved = get_rng_state()
+    >>> a = randn(3)
+    >>> set_rng_state(saved)
+    >>> b = randn(3)          # equal to a
+    """
+    import copy
+
+    return copy.deepcopy(state.rng.bit_generator.state)
+
+
+def set_rng_state(rng_state):
+    """Restore the default random generator to a state from `get_rng_state()`.
+
+    The generator object is kept when its bit generator has the saved kind (so
+    references to it see the restored stream); otherwise a new one is made.
+    """
+    if not isinstance(rng_state, dict) or not isinstance(rng_state.get("bit_generator"), str):
+        raise ValueError("set_rng_state: expected a state from get_rng_state() "
+                         "(a dict with a 'bit_generator' name)")
+    kind = rng_state["bit_generator"]
+    bit_generator = state.rng.bit_generator
+    if type(bit_generator).__name__ != kind:
+        maker = getattr(np.random, kind, None)
+        if not (isinstance(maker, type) and issubclass(maker, np.random.BitGenerator)):
+            raise ValueError(f"set_rng_state: unknown bit generator {kind!r}")
+        bit_generator = maker()
+    try:
+        bit_generator.state = rng_state
+    except (TypeError, ValueError, KeyError) as error:
+        raise ValueError(f"set_rng_state: invalid {kind} state ({error})") from None
+    if bit_generator is not state.rng.bit_generator:
+        state.rng = np.random.Generator(bit_generator)
