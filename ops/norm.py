@@ -7,6 +7,11 @@ compact formula
     gx = invstd * (gxhat - mean(gxhat) - xhat * mean(gxhat * xhat))
 
 (means over the normalised axes), one expression instead of a chain of small ops.
+
+Second derivatives: the fast VJPs work on the saved xhat and invstd, which are derived
+arrays (constants to a second differentiation). Under `create_graph=True` the VJP gets
+Tensors instead and recomputes the statistics from the saved input x with recorded ops
+(`_graph_vjp`), so the gradient is differentiable again; the plain path is unchanged.
 """
 import numpy as np
 
@@ -24,6 +29,9 @@ def _sum_of_products(a, b, axes):
 
 def _normalize(x, axes, eps):
     """(xhat, mean, biased var, invstd) of x normalised over `axes` (stats keep dims)."""
+    if x.size == 0:  # an empty batch (or empty normalised shape) gives empty results, as torch
+        kept = tuple(1 if i in axes else n for i, n in enumerate(x.shape))
+        return x.copy(), np.zeros(kept, x.dtype), np.ones(kept, x.dtype), np.ones(kept, x.dtype)
     mean = x.mean(axis=axes, keepdims=True)
     xhat = x - mean
     var = _sum_of_products(xhat, xhat, axes).reshape(mean.shape)
@@ -35,6 +43,8 @@ def _normalize(x, axes, eps):
 
 def _normalize_vjp(gxhat, xhat, invstd, axes):
     """Gradient of x from the gradient of xhat = (x - mean) * invstd over `axes`."""
+    if gxhat.size == 0:
+        return np.zeros_like(gxhat)
     mean_g = gxhat.mean(axis=axes, keepdims=True)
     mean_gx = np.mean(gxhat * xhat, axis=axes, keepdims=True)
     gx = gxhat - mean_g
@@ -59,13 +69,23 @@ def _check_param(op, name, value, shape, x_shape):
                          f"{x_shape} (expected {tuple(shape)})")
 
 
+def _is_tensor(value):
+    return hasattr(value, "grad_fn")
+
+
 class _Normalization(Function):
-    """Shared VJP: xhat saved, `axes` normalised, parameters broadcast as `param_shape`."""
+    """Shared VJP: xhat saved, `axes` normalised, parameters broadcast as `param_shape`.
 
-    twice_differentiable = False  # the VJP uses the derived xhat and invstd
+    x is saved too (no extra memory: the node holds its input anyway), so that under
+    create_graph the VJP can recompute the statistics from it with recorded ops.
+    """
 
-    def finish(self, xhat, invstd, weight, bias, axes, param_shape, param_axes):
-        self.save(xhat, invstd, weight)
+    batch_stats = True  # statistics computed from x (not constants)
+    grouped_shape = None  # the shape x is normalised in (group norm), else x's own
+
+    def finish(self, x, xhat, invstd, weight, bias, eps, axes, param_shape, param_axes):
+        self.save(xhat, invstd, weight, x)
+        self.eps = eps
         self.axes, self.param_shape, self.param_axes = axes, param_shape, param_axes
         return _affine(xhat, weight, bias, param_shape)
 
@@ -73,7 +93,9 @@ class _Normalization(Function):
         return _normalize_vjp(gxhat, xhat, invstd, self.axes)
 
     def vjp(self, g):
-        xhat, invstd, weight = self.saved
+        if _is_tensor(g):
+            return self.graph_vjp(g)
+        xhat, invstd, weight, _ = self.saved
         gx = gw = gb = None
         if self.needs_grad(0):
             gxhat = g if weight is None else g * weight.reshape(self.param_shape)
@@ -82,6 +104,41 @@ class _Normalization(Function):
             gw = np.sum(g * xhat, axis=self.param_axes).reshape(self.affine_shape)
         if self.needs_grad(2):
             gb = np.sum(g, axis=self.param_axes).reshape(self.affine_shape)
+        return gx, gw, gb
+
+    def graph_vjp(self, g):
+        """The same gradients written with recorded ops on Tensors (create_graph=True).
+
+        The statistics are recomputed from the saved input x (re-wrapped by the engine as
+        the graph's own input tensor), so the result is differentiable in x and weight.
+        """
+        _, invstd, weight, x = self.saved
+        axes = self.axes
+        xs = x if self.grouped_shape is None else x.reshape(self.grouped_shape)
+        if self.batch_stats:
+            centred = xs - xs.mean(axis=axes, keepdims=True)
+            invstd = ((centred * centred).mean(axis=axes, keepdims=True) + self.eps) ** -0.5
+        else:  # running statistics: constants (invstd was saved from them)
+            centred = xs - self.shift
+        xhat = centred * invstd
+        gx = gw = gb = None
+        if self.needs_grad(0):
+            gxhat = g if weight is None else g * weight.reshape(self.param_shape)
+            if self.grouped_shape is not None:
+                gxhat = gxhat.reshape(self.grouped_shape)
+            if self.batch_stats:
+                gx = invstd * (gxhat - gxhat.mean(axis=axes, keepdims=True)
+                               - xhat * (gxhat * xhat).mean(axis=axes, keepdims=True))
+            else:
+                gx = gxhat * invstd
+            if self.grouped_shape is not None:
+                gx = gx.reshape(x.shape)
+        if self.grouped_shape is not None:
+            xhat = xhat.reshape(x.shape)
+        if self.needs_grad(1):
+            gw = (g * xhat).sum(axis=self.param_axes).reshape(self.affine_shape)
+        if self.needs_grad(2):
+            gb = g.sum(axis=self.param_axes).reshape(self.affine_shape)
         return gx, gw, gb
 
 
@@ -112,7 +169,7 @@ class BatchNorm(_Normalization):
         count = x.size // C
         param_shape = (1, C) + (1,) * (x.ndim - 2)
         if training:
-            if count <= 1:
+            if count == 1 or (count == 0 and x.size):
                 raise ValueError(
                     f"batch_norm: expected more than 1 value per channel when training, got input "
                     f"of shape {x.shape}")
@@ -125,10 +182,11 @@ class BatchNorm(_Normalization):
             self.batch_stats = True
         else:  # running statistics, in x's precision
             invstd = 1.0 / np.sqrt(running_var.reshape(param_shape).astype(x.dtype) + eps)
-            xhat = (x - running_mean.reshape(param_shape).astype(x.dtype)) * invstd
+            self.shift = running_mean.reshape(param_shape).astype(x.dtype)
+            xhat = (x - self.shift) * invstd
             self.batch_stats = False
         self.affine_shape = (C,)
-        return self.finish(xhat, invstd, weight, bias, axes, param_shape, axes)
+        return self.finish(x, xhat, invstd, weight, bias, eps, axes, param_shape, axes)
 
     def input_grad(self, gxhat, xhat, invstd):
         if self.batch_stats:
@@ -142,8 +200,10 @@ class BatchNorm(_Normalization):
         With a = weight * invstd and m = count: gxhat = g * weight, so
         gx = a * (g - sum(g) / m - xhat * sum(g * xhat) / m).
         """
-        xhat, invstd, weight = self.saved
-        if not self.batch_stats or g.dtype != xhat.dtype:
+        if _is_tensor(g):
+            return self.graph_vjp(g)
+        xhat, invstd, weight, _ = self.saved
+        if not self.batch_stats or g.dtype != xhat.dtype or xhat.size == 0:
             return super().vjp(g)
         C = xhat.shape[1]
         sum_g = g.sum(axis=self.axes)
@@ -179,7 +239,7 @@ class LayerNorm(_Normalization):
         axes = tuple(range(x.ndim - k, x.ndim))
         xhat, _, _, invstd = _normalize(x, axes, eps)
         self.affine_shape = shape
-        return self.finish(xhat, invstd, weight, bias, axes, shape, tuple(range(x.ndim - k)))
+        return self.finish(x, xhat, invstd, weight, bias, eps, axes, shape, tuple(range(x.ndim - k)))
 
 
 @register("group_norm")
@@ -197,16 +257,17 @@ class GroupNorm(_Normalization):
                              f"the {C} channels of input of shape {x.shape}")
         _check_param("group_norm", "weight", weight, (C,), x.shape)
         _check_param("group_norm", "bias", bias, (C,), x.shape)
-        grouped = x.reshape(N, num_groups, -1)  # (N, G, C/G * spatial)
-        xhat, _, _, invstd = _normalize(grouped, (2,), eps)
+        self.grouped_shape = (N, num_groups, C // num_groups * int(np.prod(x.shape[2:])))  # (N, G, C/G * spatial)
+        xhat, _, _, invstd = _normalize(x.reshape(self.grouped_shape), (2,), eps)
         self.x_shape, self.affine_shape = x.shape, (C,)
         param_shape = (1, C) + (1,) * (x.ndim - 2)
         param_axes = (0,) + tuple(range(2, x.ndim))
-        return self.finish(xhat.reshape(x.shape), invstd, weight, bias, (2,), param_shape, param_axes)
+        return self.finish(x, xhat.reshape(x.shape), invstd, weight, bias, eps, (2,), param_shape,
+                           param_axes)
 
     def input_grad(self, gxhat, xhat, invstd):
-        N, G = invstd.shape[:2]
-        gx = _normalize_vjp(gxhat.reshape(N, G, -1), xhat.reshape(N, G, -1), invstd, (2,))
+        gx = _normalize_vjp(gxhat.reshape(self.grouped_shape), xhat.reshape(self.grouped_shape),
+                            invstd, (2,))
         return gx.reshape(self.x_shape)
 
 

@@ -138,14 +138,54 @@ def test_layer_norm_and_group_norm_bad_arguments():
         ops.group_norm(np.ones((2, 6, 2)), 3, None, np.ones(3))
 
 
-@pytest.mark.parametrize("op", ["batch_norm", "layer_norm", "group_norm"])
-def test_second_derivative_raises(op):
-    x = Tensor(np.random.default_rng(3).standard_normal((4, 2, 3)), requires_grad=True)
-    calls = {"batch_norm": lambda t: ops.batch_norm(t, None, None, training=True),
-             "layer_norm": lambda t: ops.layer_norm(t, 3),
-             "group_norm": lambda t: ops.group_norm(t, 2)}
-    with pytest.raises(RuntimeError, match=op):
-        grad((calls[op](x) * x).sum(), x, create_graph=True)
+SECOND_ORDER = {  # (npgrad call, torch call) on x, weight, bias
+    "batch_norm-train": (lambda x, w, b: ops.batch_norm(x, None, None, w, b, training=True),
+                         lambda F, x, w, b: F.batch_norm(x, None, None, w, b, training=True)),
+    "batch_norm-eval": (lambda x, w, b: ops.batch_norm(x, np.full(2, 0.3), np.full(2, 1.7), w, b),
+                        lambda F, x, w, b: F.batch_norm(x, F.torch.full((2,), 0.3, dtype=x.dtype),
+                                                        F.torch.full((2,), 1.7, dtype=x.dtype), w, b)),
+    "layer_norm": (lambda x, w, b: ops.layer_norm(x, (2, 3), w.reshape(2, 1) * np.ones((1, 3)),
+                                                  b.reshape(2, 1) * np.ones((1, 3))),
+                   lambda F, x, w, b: F.layer_norm(x, (2, 3), w.reshape(2, 1) * F.torch.ones(1, 3),
+                                                   b.reshape(2, 1) * F.torch.ones(1, 3))),
+    "group_norm": (lambda x, w, b: ops.group_norm(x, 1, w, b),
+                   lambda F, x, w, b: F.group_norm(x, 1, w, b)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SECOND_ORDER))
+def test_gradient_penalty_matches_torch_double_backward(name):
+    """WGAN-GP style: the norm of the input gradient, differentiated again, as torch."""
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    F.torch = torch
+    r = np.random.default_rng(3)
+    arrays = [r.standard_normal((4, 2, 3)), r.uniform(0.5, 1.5, 2), r.standard_normal(2)]
+    upstream = r.standard_normal((4, 2, 3))
+    ours_fn, theirs_fn = SECOND_ORDER[name]
+    ours = [Tensor(a.copy(), requires_grad=True) for a in arrays]
+    (gx,) = grad((ours_fn(*ours) * Tensor(upstream)).sum(), ours[0], create_graph=True)
+    ((gx * gx).sum() + (gx * ours[0]).sum()).backward()
+    theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
+    (tgx,) = torch.autograd.grad((theirs_fn(F, *theirs) * torch.tensor(upstream)).sum(), theirs[0],
+                                 create_graph=True)
+    ((tgx * tgx).sum() + (tgx * theirs[0]).sum()).backward()
+    np.testing.assert_allclose(gx.data, tgx.detach().numpy(), rtol=1e-7, atol=1e-10)
+    for t, tt in zip(ours, theirs):
+        if tt.grad is None:  # the bias never reaches the penalty
+            assert t.grad is None or not t.grad.data.any()
+        else:
+            np.testing.assert_allclose(t.grad.data, tt.grad.numpy(), rtol=1e-6, atol=1e-10)
+
+
+def test_layer_norm_and_group_norm_follow_torch_on_an_empty_batch():
+    for call, shape in ((lambda t: ops.layer_norm(t, 5), (0, 5)), (lambda t: ops.group_norm(t, 2), (0, 4, 3)),
+                        (lambda t: ops.layer_norm(t, 0), (2, 0))):
+        x = Tensor(np.zeros(shape), requires_grad=True)
+        out = call(x)
+        assert out.shape == shape
+        out.sum().backward()
+        assert x.grad.shape == shape
 
 
 def test_batch_norm_between_convolutions_matches_torch_in_float32():
