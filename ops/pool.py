@@ -1,4 +1,5 @@
-"""2-D pooling: max_pool2d and avg_pool2d over NCHW input (PyTorch's semantics).
+"""Pooling over NCHW input (PyTorch's semantics): max_pool2d, avg_pool2d, their 1-D
+forms, and adaptive average / max pooling.
 
 Both work on the KH * KW strided views `x[..., kh::s, kw::s]` of the (padded) input,
 one whole-array NumPy operation per kernel offset, so overlapping windows cost no
@@ -6,10 +7,16 @@ Python loop over positions and their gradients accumulate by slice-adds. When th
 windows tile the input exactly (stride == kernel, no padding, sizes divisible) those
 views are the (N, C, OH, KH, OW, KW) reshape of x, and backward writes each offset's
 gradient straight into its view: no padded buffer, no zero fill, no accumulation.
+
+Second derivatives: both VJPs are linear in g with constant routing (the saved winner
+offsets, or the window layout). Under `create_graph=True` they get a Tensor g and
+express the scatter as one registered `index_add` (getitem's adjoint) at the flat
+indices of the routed elements, so the gradient is differentiable again; plain backward
+keeps the fast strided kernels.
 """
 import numpy as np
 
-from autograd.function import Function, register
+from autograd.function import Function, call, register
 from autograd.tensor import apply
 from ops._util import check_float
 from ops.conv import pad2d, pair, window_geometry, window_slice
@@ -17,8 +24,6 @@ from ops.conv import pad2d, pair, window_geometry, window_slice
 
 class _Pool2d(Function):
     """Shared geometry (validated kernel, stride, padding, output size) and scatter."""
-
-    twice_differentiable = False  # backward scatters with raw slice-adds
 
     def setup(self, x, kernel_size, stride, padding):
         check_float(self.name, x)
@@ -42,6 +47,29 @@ class _Pool2d(Function):
         KH, KW = self.kernel
         return [xp[window_slice(kh, kw, self.out_size, self.stride)]
                 for kh in range(KH) for kw in range(KW)]
+
+    def window_index(self, offsets=None):
+        """Flat indices into the padded input of the element at kernel offset `offsets`
+        (an (N, C, OH, OW) array of offsets k = kh * KW + kw) of every window; of every
+        element of every window, (N, C, OH, OW, KH * KW), when offsets is None."""
+        N, C = self.x_shape[:2]
+        Hp, Wp = (n + 2 * p for n, p in zip(self.x_shape[2:], self.padding))
+        (OH, OW), (sh, sw), (KH, KW) = self.out_size, self.stride, self.kernel
+        base = (np.arange(N * C).reshape(N, C, 1, 1) * (Hp * Wp)
+                + (np.arange(OH) * sh * Wp).reshape(OH, 1) + np.arange(OW) * sw)
+        if offsets is None:
+            k = np.arange(KH * KW)
+            return base[..., None] + (k // KW) * Wp + k % KW
+        offsets = offsets.astype(np.int64)
+        return base + (offsets // KW) * Wp + offsets % KW
+
+    def scatter_graph(self, g, index):
+        """The create_graph scatter: g (a Tensor) added at flat `index` of the padded input."""
+        N, C, H, W = self.x_shape
+        ph, pw = self.padding
+        shape = (N, C, H + 2 * ph, W + 2 * pw)
+        flat = call("index_add", g.reshape(-1), shape=(int(np.prod(shape)),), index=(index.reshape(-1),))
+        return flat.reshape(shape)[:, :, ph:ph + H, pw:pw + W]
 
     def scatter(self, part):
         """gx (N, C, H, W) from part(k, out=None), the gradient at kernel offset k of every window.
@@ -85,6 +113,8 @@ class MaxPool2d(_Pool2d):
 
     def vjp(self, g):
         (arg,) = self.saved
+        if hasattr(g, "grad_fn"):  # create_graph: a recorded scatter at the winners
+            return self.scatter_graph(g, self.window_index(arg.data))
         if (np.argsort(g.strides, kind="stable")[::-1] != self.layout).any():
             # one copy into x's (and arg's) memory layout, not KH * KW transposing reads
             ordered = np.empty_like(arg, dtype=g.dtype)
@@ -108,6 +138,10 @@ class AvgPool2d(_Pool2d):
 
     def vjp(self, g):
         scale = 1.0 / (self.kernel[0] * self.kernel[1])
+        if hasattr(g, "grad_fn"):  # create_graph: every window element gets g * scale
+            index = self.window_index()
+            return self.scatter_graph((g * scale).reshape(g.shape + (1,)).broadcast_to(index.shape),
+                                      index)
         return self.scatter(lambda k, out=None: np.multiply(g, scale, out=out))
 
 

@@ -105,7 +105,22 @@ def test_input_must_be_4d():
         ops.max_pool2d(np.zeros((4, 4)), 2)
 
 
-def test_second_derivative_raises():
-    x = Tensor(np.random.default_rng(3).standard_normal((1, 1, 4, 4)), requires_grad=True)
-    with pytest.raises(RuntimeError, match="max_pool2d"):
-        grad(ops.max_pool2d(x, 2).sum(), x, create_graph=True)
+@pytest.mark.parametrize("name", ["max_pool2d", "avg_pool2d"])
+@pytest.mark.parametrize("kernel, stride, padding", [(2, None, 0), (3, 2, 1)])
+def test_double_backward_matches_torch(name, kernel, stride, padding):
+    """A gradient penalty through pooling: the input gradient, differentiated again."""
+    torch = pytest.importorskip("torch")
+    r = np.random.default_rng(3)
+    x0 = r.permutation(np.linspace(-2, 2, 2 * 3 * 7 * 6)).reshape(2, 3, 7, 6)  # tie-free
+    w0 = r.standard_normal(x0.shape)
+    ours_pool = lambda t: getattr(ops, name)(t, kernel, stride=stride, padding=padding)
+    theirs_pool = lambda t: getattr(torch.nn.functional, name)(t, kernel, stride=stride, padding=padding)
+    x, w = Tensor(x0.copy(), requires_grad=True), Tensor(w0.copy(), requires_grad=True)
+    (gx,) = grad((ours_pool(x * w) ** 2).sum(), x, create_graph=True)
+    (gx * gx).sum().backward()
+    tx, tw = torch.tensor(x0, requires_grad=True), torch.tensor(w0, requires_grad=True)
+    (tgx,) = torch.autograd.grad((theirs_pool(tx * tw) ** 2).sum(), tx, create_graph=True)
+    (tgx * tgx).sum().backward()
+    np.testing.assert_allclose(gx.data, tgx.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(w.grad.data, tw.grad.numpy(), rtol=1e-10, atol=1e-12)
