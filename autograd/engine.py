@@ -6,6 +6,7 @@ popped as it is used and each node's saved arrays are released after it runs unl
 `retain_graph`. With `create_graph` the VJPs receive Tensors (their saved arrays
 re-wrapped as graph-connected Tensors), so the gradients are differentiable again.
 """
+import threading
 import weakref
 
 import numpy as np
@@ -13,8 +14,14 @@ import numpy as np
 from autograd import anomaly
 from autograd.function import sum_to
 from autograd.mode import enable_grad, no_grad, state
-from autograd.tensor import Tensor, _from_op
+from autograd.tensor import Tensor, _clock, _from_op, modified_since
 
+MODIFIED = (
+    "one of the variables needed for gradient computation has been modified by an "
+    "inplace operation: {op} saved {what} for its backward, and it was changed in place "
+    "since (an optimizer step, load_state_dict, nn.init or an in-place method). Run the "
+    "forward pass again after the change, or change a copy."
+)
 RELEASED = (
     "Trying to backward through the graph a second time (or to use saved values after "
     "they were freed): {op} released its saved arrays after the first backward. Pass "
@@ -30,16 +37,27 @@ def backward(roots, grads, retain_graph=False, create_graph=False):
     runs back through this one, so its saved arrays must stay.
     """
     leaf_grads = _run(roots, grads, retain_graph or create_graph, create_graph, capture=None)
-    for t, g in leaf_grads.values():
-        if t._hooks:
-            g = _run_hooks(t._hooks, g, create_graph)
-        g = _owned(g, create_graph)
-        if t._grad is None:
-            t._grad = g
-        elif create_graph:
-            t._grad = t._grad + g
-        else:
-            t._grad = _wrap(t._grad.data + g.data)
+    # No two leaves' .grad share memory, and the caller's grad= arrays never become one.
+    handed = {id(_memory(g)) for g in grads if isinstance(g, np.ndarray)}
+    with _accumulate_lock:  # concurrent backward passes into one leaf lose nothing
+        for t, g in leaf_grads.values():
+            if t._hooks:
+                g = _run_hooks(t._hooks, g, create_graph, t)
+            if t._grad is None:
+                g = _owned(g, create_graph, handed)
+                t._grad = g
+            elif create_graph:
+                t._grad = t._grad + g
+            else:
+                t._grad = _wrap(t._grad.data + (g.data if isinstance(g, Tensor) else g))
+
+
+_accumulate_lock = threading.Lock()
+
+
+def _memory(array):
+    """The array that owns `array`'s memory (itself, or the base it views)."""
+    return array if array.base is None else array.base
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
@@ -88,23 +106,40 @@ def _wrap(array):
     return _from_op(array, None)
 
 
-def _owned(g, create_graph):
-    """A gradient as a Tensor; in plain mode one that owns writable memory (no broadcast views)."""
+def _owned(g, create_graph, handed=None):
+    """A gradient as a Tensor; in plain mode one that owns writable memory, shared with
+    nothing in `handed` (ids of memory already given out), which it joins."""
     if create_graph:
         return g if isinstance(g, Tensor) else _wrap(g)
     data = g.data if isinstance(g, Tensor) else g
-    if not data.flags.writeable:
+    if not data.flags.writeable or (handed is not None and id(_memory(data)) in handed):
         data = data.copy()
+    if handed is not None:
+        handed.add(id(_memory(data)))
     return _wrap(data)
 
 
-def _run_hooks(hooks, g, create_graph):
+def _run_hooks(hooks, g, create_graph, tensor):
+    """Run `tensor`'s hooks on its gradient; a replacement must keep shape and dtype kind."""
     t = g if isinstance(g, Tensor) else _wrap(g)
     for hook in hooks:
         replaced = hook(t)
         if replaced is not None:
-            t = replaced if isinstance(replaced, Tensor) else _wrap(np.asarray(replaced))
+            new = replaced if isinstance(replaced, Tensor) else _wrap(np.asarray(replaced))
+            if new.shape != t.shape or new.dtype.kind != t.dtype.kind:
+                raise RuntimeError(
+                    f"hook {getattr(hook, '__name__', hook)!r} on {_describe(tensor)} returned a "
+                    f"gradient of shape {new.shape} and dtype {new.dtype}; expected shape "
+                    f"{t.shape} and a {t.dtype} gradient"
+                )
+            t = new
     return t if create_graph else t.data
+
+
+def _describe(tensor):
+    """'tensor 'w2' of shape (3, 2)' for messages (the name when one is known)."""
+    name = getattr(tensor, "name", None)
+    return f"tensor {name!r} of shape {tensor.shape}" if name else f"a tensor of shape {tensor.shape}"
 
 
 def _seed(root, g, create_graph):
@@ -121,13 +156,14 @@ def _seed(root, g, create_graph):
                 f"grad can be implicitly created only for one-element outputs, not shape "
                 f"{root.shape}: pass grad= to backward"
             )
+        if root.dtype.kind == "c":
+            raise RuntimeError("grad can be implicitly created only for real scalar outputs, "
+                               f"not {root.dtype}: pass grad= to backward")
         g = np.ones(root.shape, dtype=root.dtype)
     elif isinstance(g, Tensor):
         g = g if create_graph else g.data
-    else:  # the caller's array is used as is; copied only where it would become a leaf's .grad
+    else:  # the caller's array is used as is: backward() copies it before it becomes a .grad
         g = np.asarray(g, dtype=root.dtype)
-        if root.grad_fn is None:
-            g = g.copy()
     if g.shape != root.shape:
         raise ValueError(f"backward: grad of shape {g.shape} for a tensor of shape {root.shape}")
     if create_graph and not isinstance(g, Tensor):
@@ -156,22 +192,23 @@ def _run(roots, root_grads, retain_graph, create_graph, capture):
     deps = _count_consumers(starts)
     ready = [n for n in dict.fromkeys(starts) if deps.get(n, 0) == 0]
     check_anomaly = state.anomaly
+    clock = _clock[0]
     pop_grad, get_grad, push = grads.pop, grads.get, ready.append
     with enable_grad() if create_graph else no_grad():
         while ready:
             node = ready.pop()
             g = pop_grad(node)
             if node.hooks is not None:
-                g = _run_hooks(node.hooks, g, create_graph)
+                g = _run_hooks(node.hooks, g, create_graph, _from_op(node.out, node))
             saved = node.saved
             if saved is None:
                 raise RuntimeError(RELEASED.format(op=node.name))
-            if create_graph:
-                input_grads = _vjp_with_graph(node, g)
+            if node.epoch != clock:
+                _check_unmodified(node)
+            if g.dtype.kind == "c" and node.holomorphic:
+                input_grads = _conjugated(_vjp, node, g, create_graph)
             else:
-                input_grads = node.vjp(g)
-                if type(input_grads) is not tuple:
-                    input_grads = (input_grads,)
+                input_grads = _vjp(node, g, create_graph)
             if check_anomaly:
                 anomaly.check_backward(node, input_grads)
             if saved and not retain_graph:
@@ -184,6 +221,8 @@ def _run(roots, root_grads, retain_graph, create_graph, capture):
                 if gi.shape != data.shape:
                     gi = _sum_to_input(node, gi, t)
                 if gi.dtype is not data.dtype and gi.dtype != data.dtype:
+                    if gi.dtype.kind == "c" and data.dtype.kind != "c":
+                        gi = np.real(gi)  # a real input's share of a complex gradient
                     gi = gi.astype(data.dtype)
                 if capture is not None and id(t) in capture:
                     _accumulate(found, t, gi)
@@ -201,6 +240,29 @@ def _run(roots, root_grads, retain_graph, create_graph, capture):
     return found
 
 
+def _vjp(node, g, create_graph):
+    """The node's input gradients as a tuple (recorded as a graph under create_graph)."""
+    if create_graph:
+        return _vjp_with_graph(node, g)
+    input_grads = node.vjp(g)
+    return input_grads if type(input_grads) is tuple else (input_grads,)
+
+
+def _conjugated(vjp, node, g, create_graph):
+    """conj(vjp(conj(g))): PyTorch's convention for a holomorphic rule and a complex g."""
+    return tuple(None if gi is None else np.conj(gi)
+                 for gi in vjp(node, np.conj(g), create_graph))
+
+
+def _check_unmodified(node):
+    """Raise if an array the node saved was changed in place after the node was recorded."""
+    for s in node.saved:
+        if isinstance(s, np.ndarray) and modified_since(s, node.epoch):
+            owner = next((t for t in node.inputs if t is not None and _memory(t.data) is _memory(s)), None)
+            what = _describe(owner) if owner is not None else f"an array of shape {s.shape}"
+            raise RuntimeError(MODIFIED.format(op=node.name, what=what))
+
+
 def retain(tensor):
     """A hook that keeps `tensor`'s gradient in `.grad` (held weakly: no cycle)."""
     ref = weakref.ref(tensor)
@@ -208,7 +270,7 @@ def retain(tensor):
     def keep(g):
         owner = ref()
         if owner is not None:
-            owned = _owned(g, g.requires_grad)
+            owned = g if g.requires_grad else _wrap(g.data.copy())  # never aliased
             owner._grad = owned if owner._grad is None else owner._grad + owned
 
     return keep

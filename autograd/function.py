@@ -36,13 +36,21 @@ class Function:
     `twice_differentiable = False` marks a rule whose VJP saves derived arrays that
     are not constants: `create_graph=True` through it raises instead of giving a
     silently wrong second derivative.
+
+    Complex numbers follow PyTorch's conjugate-Wirtinger convention. A `holomorphic`
+    rule (the default) writes its VJP as for real numbers, `g * f'(z)`, and the engine
+    computes `conj(vjp(conj(g)))` = `g * conj(f'(z))` when `g` is complex. A rule that
+    is not holomorphic (abs, real, imag, conj, angle) sets `holomorphic = False` and
+    writes the convention out itself.
     """
 
     __slots__ = ("inputs", "saved", "out", "__dict__")
     name = "function"
     twice_differentiable = True
+    holomorphic = True
     hooks = None  # rare attributes live in the instance dict, defaulting here
     site = None
+    epoch = 0  # the in-place clock when the node was recorded (see tensor.mark_modified)
 
     def save(self, *values):
         """Keep arrays (or anything) for the VJP; read back as `self.saved`."""

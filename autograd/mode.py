@@ -1,17 +1,86 @@
-"""Global switches: gradient recording, the default float dtype and random generator."""
+"""Switches: gradient recording, anomaly mode and tracing (per thread), the default float
+dtype and random generator (per process).
+
+Grad mode, anomaly mode and the tracer are per thread, as in PyTorch: a `no_grad` block
+in one thread never stops another thread from recording, and a new thread starts with
+grad enabled. The default dtype and the default random generator are shared by all
+threads (PyTorch's default dtype is process-wide too).
+"""
 import functools
+import threading
 
 import numpy as np
 
+# What `apply`'s fast paths read once per op (`state.fast`): record or not, or take the
+# general path (anomaly checks or a tracer are on).
+NO_RECORD, RECORD, GENERAL = 0, 1, 2
 
-class _State:
-    """Mutable module state, read on every op (so kept to plain attributes)."""
 
-    grad_enabled = True
-    anomaly = False
-    trace = None  # set by autograd.viz.trace(): called with each recorded op
+class _Process:
+    """Process-wide settings."""
+
     default_dtype = np.dtype(np.float32)
     rng = np.random.default_rng()
+
+
+_process = _Process()
+
+
+class _State(threading.local):
+    """Per-thread switches; setting one keeps `fast` (the combined hot-path flag) in step."""
+
+    fast = RECORD
+    _grad_enabled = True
+    _anomaly = False
+    _trace = None  # set by autograd.viz.trace(): called with each recorded op
+
+    def _update(self):
+        special = self._anomaly or self._trace is not None
+        self.fast = GENERAL if special else (RECORD if self._grad_enabled else NO_RECORD)
+
+    @property
+    def grad_enabled(self):
+        return self._grad_enabled
+
+    @grad_enabled.setter
+    def grad_enabled(self, flag):
+        self._grad_enabled = bool(flag)
+        self._update()
+
+    @property
+    def anomaly(self):
+        return self._anomaly
+
+    @anomaly.setter
+    def anomaly(self, flag):
+        self._anomaly = bool(flag)
+        self._update()
+
+    @property
+    def trace(self):
+        return self._trace
+
+    @trace.setter
+    def trace(self, tracer):
+        self._trace = tracer
+        self._update()
+
+    # process-wide, reached through `state` for convenience
+    @property
+    def default_dtype(self):
+        return _process.default_dtype
+
+    @default_dtype.setter
+    def default_dtype(self, dtype):
+        _process.default_dtype = dtype
+
+    @property
+    def rng(self):
+        return _process.rng
+
+    @rng.setter
+    def rng(self, generator):
+        _process.rng = generator
 
 
 state = _State()

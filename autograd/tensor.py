@@ -5,11 +5,14 @@ never imports `ops`. NumPy functions called on Tensors (`np.exp(t)`, `np.where(c
 0)`) dispatch to the registered ops too, which lets a VJP written with NumPy run on
 plain arrays in ordinary backward and on Tensors under `create_graph=True`.
 """
+import threading
+import weakref
+
 import numpy as np
 
 from autograd import anomaly
 from autograd.function import registry
-from autograd.mode import state
+from autograd.mode import GENERAL, RECORD, state
 
 
 def _as_array(data, dtype):
@@ -27,7 +30,12 @@ def _as_array(data, dtype):
 
 
 def apply(cls, *args, **params):
-    """Run the op `cls` on Tensors, arrays or scalars; record it if a gradient is needed."""
+    """Run the op `cls` on Tensors, arrays or scalars; record it if a gradient is needed.
+
+    Python lists become arrays (as `Tensor(list)` would); NumPy scalars become Python
+    scalars, so that they are weak in type promotion, as in PyTorch (a float32 tensor
+    times `np.float64(2)` stays float32).
+    """
     arrays = list(args)
     inputs = [None] * len(args)
     needs = False
@@ -37,16 +45,22 @@ def apply(cls, *args, **params):
             if a._requires_grad:
                 inputs[i] = a
                 needs = True
+        elif isinstance(a, list):
+            arrays[i] = _as_array(a, None)
+        elif isinstance(a, np.generic) and a.dtype.kind in "biufc":
+            arrays[i] = a.item()
     node = cls()
     node.saved = ()
     out = node.forward(*arrays, **params)
-    if state.anomaly:
+    fast = state.fast
+    if fast == GENERAL and state.anomaly:
         node.inputs = inputs
         node.out = out
         anomaly.check_forward(node, out)
-    if needs and state.grad_enabled:
+    if needs and (fast == RECORD or fast == GENERAL and state.grad_enabled):
         node.inputs = inputs
         node.out = out
+        node.epoch = _clock[0]
         result = _from_op(out, node)
         if state.trace is not None:
             state.trace(result, args, params)
@@ -56,21 +70,24 @@ def apply(cls, *args, **params):
 
 def _unary(cls, a):
     """`apply` for one Tensor input (Tensor methods and unary operators)."""
-    if state.anomaly or state.trace is not None:
+    fast = state.fast
+    if fast == GENERAL:
         return apply(cls, a)
     node = cls()
     node.saved = ()
     out = node.forward(a.data)
-    if a._requires_grad and state.grad_enabled:
+    if fast and a._requires_grad:
         node.inputs = (a,)
         node.out = out
+        node.epoch = _clock[0]
         return _from_op(out, node)
     return _from_op(out, None)
 
 
 def _binary(cls, a, b):
     """`apply` for the binary operators: one side is a Tensor, the other anything."""
-    if state.anomaly or state.trace is not None:
+    fast = state.fast
+    if fast == GENERAL:
         return apply(cls, a, b)
     node = cls()
     node.saved = ()
@@ -80,17 +97,27 @@ def _binary(cls, a, b):
             inputs = (a if a._requires_grad else None, b if b._requires_grad else None)
         else:
             data = a.data
-            out = node.forward(data, _scalar(b, data.dtype) if type(b) in _PY_NUMBERS else b)
+            out = node.forward(data, _scalar(b, data.dtype) if type(b) in _PY_NUMBERS else _other(b))
             inputs = (a if a._requires_grad else None, None)
     else:
         data = b.data
-        out = node.forward(_scalar(a, data.dtype) if type(a) in _PY_NUMBERS else a, data)
+        out = node.forward(_scalar(a, data.dtype) if type(a) in _PY_NUMBERS else _other(a), data)
         inputs = (None, b if b._requires_grad else None)
-    if (inputs[0] is not None or inputs[1] is not None) and state.grad_enabled:
+    if fast and (inputs[0] is not None or inputs[1] is not None):
         node.inputs = inputs
         node.out = out
+        node.epoch = _clock[0]
         return _from_op(out, node)
     return _from_op(out, None)
+
+
+def _other(x):
+    """The non-Tensor operand of a binary operator: NumPy scalars weak, lists as arrays."""
+    if isinstance(x, np.generic) and x.dtype.kind in "biufc":
+        return x.item()
+    if isinstance(x, list):
+        return _as_array(x, None)
+    return x
 
 
 _PY_NUMBERS = (float, int)
@@ -107,7 +134,7 @@ def _scalar(value, dtype):
     key = (value, dtype.char)  # 1 and 1.0 share a key: both give the same float array
     array = _SCALARS.get(key)
     if array is None:
-        if dtype.kind != "f":
+        if dtype.kind not in "fc":
             return value
         if len(_SCALARS) > 4096:
             _SCALARS.clear()
@@ -116,6 +143,38 @@ def _scalar(value, dtype):
         array.flags.writeable = False
         _SCALARS[key] = array
     return array
+
+
+# ------------------------------------------------------------- in-place changes
+# Version counters, PyTorch's rule: an op that saved an array for its VJP must not see it
+# changed in place before backward runs. `mark_modified` stamps the changed arrays with a
+# global clock; every recorded node keeps the clock value at its creation (`epoch`); the
+# engine looks at a node's saved arrays only when the clock moved since (almost never).
+_clock = [0]
+_modified = {}  # id(array) -> (stamp, weak reference to the array)
+_clock_lock = threading.Lock()
+
+
+def mark_modified(*tensors):
+    """Record that these tensors' data was changed in place (optimizer steps,
+    `load_state_dict`, `nn.init`, in-place methods): backward through a graph that saved
+    the old values then raises instead of silently using the new ones."""
+    with _clock_lock:
+        for t in tensors:
+            _clock[0] += 1
+            t._version += 1
+            data = t.data
+            key = id(data)
+            _modified[key] = (_clock[0], weakref.ref(data, lambda _, key=key: _modified.pop(key, None)))
+
+
+def modified_since(array, epoch):
+    """Whether `array` (or the array it views) was marked modified after clock `epoch`."""
+    for a in (array, array.base):
+        entry = _modified.get(id(a))
+        if entry is not None and entry[0] > epoch and entry[1]() is a:
+            return True
+    return False
 
 
 class Tensor:
@@ -143,6 +202,7 @@ class Tensor:
     __array_priority__ = 1000
     name = None  # rare attributes live in the instance dict, defaulting here
     _hooks = None
+    _version = 0  # bumped by every in-place change (`mark_modified`)
 
     def __init__(self, data, requires_grad=False, dtype=None):
         self.data = _as_array(data, None if dtype is None else np.dtype(dtype))

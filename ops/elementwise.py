@@ -3,6 +3,15 @@
 Binary rules return gradients in the output's broadcast shape; the engine sums them to
 each input's shape. VJPs use operators and NumPy functions only, so they run on arrays
 in plain backward and on Tensors under `create_graph=True`.
+
+Every VJP is linear in `g` (masks depend on forward values only, never on `g == 0`), so
+second derivatives are right everywhere. The price, as in PyTorch: an inactive `where`
+branch that is NaN or inf still poisons the gradient, because 0 * inf is NaN. At x = 1,
+`where(x >= 0, x, sqrt(-x))` has a NaN gradient; the double-`where` idiom keeps it finite
+by feeding the unsafe branch a safe value:
+
+    safe = where(x >= 0, -1.0, x)          # sqrt only ever sees -safe > 0
+    y = where(x >= 0, x, sqrt(-safe))
 """
 import numpy as np
 
@@ -18,16 +27,6 @@ def _broadcast_error(name, *operands):
     """The clear error for operands that do not broadcast (called once NumPy refused)."""
     broadcast_shapes(name, *map(_shape, operands))
     raise  # not a broadcasting problem after all: re-raise NumPy's own error
-
-
-def unpoisoned(g, grad):
-    """`grad` with 0 wherever the upstream `g` is 0.
-
-    Derivatives such as 1 / (2 sqrt(x)) are inf or NaN outside an op's domain; where
-    the upstream gradient is 0 (the inactive branch of a `where`) the product must be
-    0, not NaN, so that the unused branch cannot poison the gradient.
-    """
-    return np.where(g == 0, 0, grad)
 
 
 @register("add")
@@ -91,7 +90,7 @@ class Div(Function):
         a, b = self.saved
         with np.errstate(divide="ignore", invalid="ignore"):
             ga = g / b if self.needs_grad(0) else None
-            gb = unpoisoned(g, -g * a / (b * b)) if self.needs_grad(1) else None
+            gb = -g * a / (b * b) if self.needs_grad(1) else None
         return ga, gb
 
 
@@ -124,9 +123,9 @@ class Pow(Function):
         ga = gb = None
         with np.errstate(divide="ignore", invalid="ignore"):
             if self.needs_grad(0):
-                ga = unpoisoned(g, np.where(b == 0, 0, g * b * a ** (b - 1)))
+                ga = np.where(b == 0, 0, g * b * a ** (b - 1))
             if self.needs_grad(1):
-                gb = unpoisoned(g, np.where(a == 0, 0, g * out * np.log(a)))
+                gb = np.where(a == 0, 0, g * out * np.log(a))
         return ga, gb
 
 
@@ -156,7 +155,7 @@ class Log(Function):
     def vjp(self, g):
         (a,) = self.saved
         with np.errstate(divide="ignore", invalid="ignore"):
-            return unpoisoned(g, g / a)
+            return g / a
 
 
 @register("sqrt")
@@ -172,12 +171,14 @@ class Sqrt(Function):
     def vjp(self, g):
         (out,) = self.saved
         with np.errstate(divide="ignore", invalid="ignore"):
-            return unpoisoned(g, g / (2 * out))
+            return g / (2 * out)
 
 
 @register("abs")
 class Abs(Function):
-    """|a|; the gradient at 0 is 0 (sign(0), as PyTorch)."""
+    """|a|; the gradient at 0 is 0 (sign(0), as PyTorch); z / |z| for complex z."""
+
+    holomorphic = False
 
     def forward(self, a):
         self.save(np.sign(a))  # piecewise constant: a constant for higher order too

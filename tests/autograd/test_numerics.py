@@ -62,11 +62,18 @@ def test_logsumexp_values_at_extremes():
     assert ops.logsumexp(x).item() == pytest.approx(1000 + np.log(2))
 
 
-def test_inactive_where_branch_does_not_poison_gradient():
+def test_inactive_where_branch_poisons_the_gradient_as_in_pytorch():
+    # VJPs are linear in g, so 0 * inf in the unused branch is NaN (PyTorch agrees)
     x = leaf([1.0])
-    y = ops.where(x.data >= 0, x, ops.sqrt(-x))
-    y.backward()
-    assert x.grad.item() == 1.0
+    ops.where(x.data >= 0, x, ops.sqrt(-x)).backward()
+    assert np.isnan(x.grad.item())
+
+
+def test_double_where_idiom_keeps_the_gradient_finite():
+    x = leaf([1.0, -4.0])
+    safe = ops.where(x.data >= 0, -1.0, x)
+    ops.where(x.data >= 0, x, ops.sqrt(-safe)).sum().backward()
+    np.testing.assert_allclose(x.grad.data, [1.0, -0.25])
 
 
 def test_sqrt_gradient_at_zero_is_inf():
