@@ -6,10 +6,14 @@ from ops.activation import gelu, leaky_relu, log_softmax, relu, sigmoid, softmax
 from ops.elementwise import (
     abs, add, clip, div, exp, log, maximum, minimum, mul, neg, pow, sqrt, sub, where,
 )
-from ops.conv import conv2d
+from ops import numeric, trig  # NumPy's elementwise families: their names are listed there
+from ops.numeric import *  # noqa: E402,F401,F403
+from ops.trig import *  # noqa: E402,F401,F403
+from ops.conv import conv1d, conv2d, conv2d_weight, conv_transpose1d, conv_transpose2d
 from ops.detection import average_precision, box_iou, mean_average_precision, nms
 from ops.dropout import dropout
 from ops.linalg import linear, matmul
+from ops.products import cross, dot, einsum, inner, kron, outer, tensordot, vdot
 from ops.loss import (
     binary_cross_entropy_with_logits, cross_entropy, mse_loss, multi_margin_loss, nll_loss,
 )
@@ -25,8 +29,11 @@ __all__ = [
     "logsumexp", "max", "mean", "min", "std", "sum", "var",
     "broadcast_to", "concatenate", "pad", "reshape", "stack", "transpose",
     "linear", "matmul",
-    "conv2d", "max_pool2d", "avg_pool2d", "batch_norm", "layer_norm", "group_norm", "dropout",
+    "cross", "dot", "einsum", "inner", "kron", "outer", "tensordot", "vdot",
+    "conv1d", "conv2d", "conv2d_weight", "conv_transpose1d", "conv_transpose2d",
+    "max_pool2d", "avg_pool2d", "batch_norm", "layer_norm", "group_norm", "dropout",
     "cross_entropy", "nll_loss", "multi_margin_loss", "mse_loss",
     "binary_cross_entropy_with_logits",
     "box_iou", "nms", "average_precision", "mean_average_precision",
 ]
+__all__ += numeric.__all__ + trig.__all__
