@@ -22,6 +22,8 @@ from autograd.mode import (
 from autograd.tensor import Tensor
 
 from autograd import viz  # noqa: E402  (graph pictures; imports graphviz lazily where it can)
+from autograd import functional  # noqa: E402  (vjp jvp jacobian hessian hvp vhp)
+from autograd.checkpoint import checkpoint  # noqa: E402
 
 import ops  # noqa: E402,F401  registers every rule (ops imports only autograd's leaves)
 
@@ -30,5 +32,6 @@ __all__ = [
     "is_grad_enabled", "set_default_dtype", "get_default_dtype", "manual_seed",
     "get_rng_state", "set_rng_state",
     "detect_anomaly", "gradcheck", "gradcheck_graph", "numerical_grad", "GradcheckError", "viz",
+    "functional", "checkpoint",
     "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "arange", "eye", "randn", "rand",
 ]
