@@ -46,7 +46,7 @@ def apply(cls, *args, **params):
                 inputs[i] = a
                 needs = True
         elif isinstance(a, list):
-            arrays[i] = _as_array(a, None)
+            arrays[i] = _list_array(a)
         elif isinstance(a, np.generic) and a.dtype.kind in "biufc":
             arrays[i] = a.item()
     node = cls()
@@ -116,8 +116,15 @@ def _other(x):
     if isinstance(x, np.generic) and x.dtype.kind in "biufc":
         return x.item()
     if isinstance(x, list):
-        return _as_array(x, None)
+        return _list_array(x)
     return x
+
+
+def _list_array(values):
+    """A Python list operand as a read-only array (an op may read it, never update it)."""
+    array = _as_array(values, None)
+    array.flags.writeable = False
+    return array
 
 
 _PY_NUMBERS = (float, int)
@@ -292,7 +299,67 @@ class Tensor:
         """A copy in `dtype`; differentiable between float dtypes."""
         return apply(registry["astype"], self, dtype=np.dtype(dtype))
 
+    # ---------------------------------------------------------- in-place changes
+    def _inplace(self, method, values):
+        """Write `values` into this tensor's data; bump its version (see `mark_modified`)."""
+        if self.grad_fn is not None and self._requires_grad:
+            raise RuntimeError(
+                f"{method}: in-place change of a tensor inside a recorded graph is not "
+                "supported; use the out-of-place op"
+            )
+        if self._requires_grad and state.grad_enabled:
+            raise RuntimeError(
+                f"{method}: a leaf tensor that requires grad is being changed in place "
+                "while gradients are recorded; wrap the update in `with no_grad():`"
+            )
+        if not self.data.flags.writeable:
+            raise ValueError(f"{method}: this tensor's data is read-only")
+        values = _data(values)
+        try:
+            np.copyto(self.data, values, casting="same_kind")
+        except (ValueError, TypeError) as error:
+            raise type(error)(f"{method}: {error}") from None
+        mark_modified(self)
+        return self
+
+    def copy_(self, src):
+        """Copy `src` (broadcast to this shape) into this tensor, in place."""
+        return self._inplace("copy_", src)
+
+    def fill_(self, value):
+        """Set every element to `value`, in place."""
+        return self._inplace("fill_", value)
+
+    def zero_(self):
+        """Set every element to 0, in place."""
+        return self._inplace("zero_", 0)
+
+    def add_(self, other, alpha=1):
+        """self += alpha * other, in place (PyTorch's `add_`)."""
+        return self._inplace("add_", self.data + alpha * _data(other))
+
+    def sub_(self, other, alpha=1):
+        """self -= alpha * other, in place."""
+        return self._inplace("sub_", self.data - alpha * _data(other))
+
+    def mul_(self, other):
+        """self *= other, in place."""
+        return self._inplace("mul_", self.data * _data(other))
+
+    def div_(self, other):
+        """self /= other, in place."""
+        return self._inplace("div_", self.data / _data(other))
+
     def __array__(self, dtype=None, copy=None):
+        # Implicit conversion (np.asarray(t), np.array([t1, t2])) would cut the graph
+        # silently: refused while recording, as PyTorch does (explicit: detach, numpy, data).
+        if self._requires_grad and state.grad_enabled:
+            raise RuntimeError(
+                "cannot convert a Tensor that requires grad to a NumPy array implicitly "
+                "(np.asarray, np.array([...]), np.full, ...): the result would be cut from "
+                "the graph. Use t.detach() (or t.data) for the values, or ops.stack / "
+                "ops.concatenate to combine Tensors with their gradient."
+            )
         if dtype is not None and dtype != self.data.dtype:
             return self.data.astype(dtype)
         return self.data.copy() if copy else self.data

@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from autograd.mode import default_rng
+from autograd.tensor import mark_modified
 
 
 def calculate_gain(nonlinearity, param=None):
@@ -51,6 +52,7 @@ def fans(tensor):
 
 def _fill(tensor, values):
     tensor.data[...] = values
+    mark_modified(tensor)  # a graph that saved the old values now refuses backward
     return tensor
 
 

@@ -12,7 +12,7 @@ from collections import namedtuple
 import numpy as np
 
 from autograd.mode import state
-from autograd.tensor import Tensor
+from autograd.tensor import Tensor, mark_modified
 from nn.parameter import Parameter
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -382,6 +382,7 @@ class Module:
             )
         for target, array in staged:
             np.copyto(target.data, array, casting="unsafe")
+        mark_modified(*(target for target, _ in staged))
         return IncompatibleKeys(missing, unexpected)
 
     # ------------------------------------------------------------------- repr

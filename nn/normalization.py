@@ -2,6 +2,7 @@
 import numpy as np
 
 import ops
+from autograd.tensor import mark_modified
 from nn.layers import float_dtype, positive_int
 from nn.module import Module
 from nn.parameter import Parameter
@@ -42,6 +43,7 @@ class _BatchNorm(Module):
             self.running_mean.data[...] = 0
             self.running_var.data[...] = 1
             self.num_batches_tracked.data[...] = 0
+            mark_modified(self.running_mean, self.running_var, self.num_batches_tracked)
 
     def _check(self, x):
         name = type(self).__name__

@@ -11,7 +11,7 @@ import numbers
 import numpy as np
 
 from autograd.mode import enable_grad, no_grad
-from autograd.tensor import Tensor
+from autograd.tensor import Tensor, mark_modified
 
 
 def check_number(name, value, low=0.0, high=None, high_open=False, optimizer="optimizer"):
@@ -138,6 +138,7 @@ class Optimizer:
         with no_grad():
             for p, g, group in work:
                 self.update(p.data, g, self.state.setdefault(p, {}), group)
+        mark_modified(*(p for p, _, _ in work))  # graphs that saved the old values refuse backward
         return loss
 
     def update(self, param, grad, state, group):
