@@ -2,9 +2,11 @@
 bad arguments. Runs `python -m nn.cli` (what the `npgrad` console script calls)."""
 import os
 import re
+import shutil
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 import nn
@@ -13,14 +15,26 @@ from nn.cli import main
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def npgrad(*args, cwd):
+HAVE_DOT = shutil.which("dot") is not None
+NO_DOT = "the Graphviz `dot` program is not installed (the CLI's one-line skip message is tested instead)"
+DOT_SKIPPED = "graph skipped: Graphviz's `dot` program is not installed"
+
+
+def npgrad(*args, cwd, path=None):
+    """Run the CLI in a subprocess, output piped (as in CI); `path` replaces PATH."""
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    if path is not None:
+        env["PATH"] = str(path)
     return subprocess.run([sys.executable, "-m", "nn.cli", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=600)
 
 
 def final_accuracy(stdout):
     return float(re.search(r"test accuracy ([\d.]+)%", stdout).group(1))
+
+
+def epoch_lines(stdout):
+    return [line for line in stdout.splitlines() if line.startswith("epoch ")]
 
 
 def test_one_epoch_smoke_run_writes_checkpoint_plot_and_graph(tmp_path):
@@ -30,16 +44,43 @@ def test_one_epoch_smoke_run_writes_checkpoint_plot_and_graph(tmp_path):
     assert final_accuracy(result.stdout) > 30  # chance is 10%
     run = tmp_path / "run"
     assert (run / "curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert b"<svg" in (run / "graph.svg").read_bytes()
     state = nn.load(run / "checkpoint.npz")
     assert state["config"]["model"] == "convnet" and len(state["history"]["test_accuracy"]) == 1
+    assert state["epoch"] == 1
     model = nn.cli.build_model("convnet")
     model.load_state_dict(state["model"])
-    assert "epoch 1/1" in result.stderr  # the tqdm progress bar
-
+    assert len(epoch_lines(result.stdout)) == 1 and "\r" not in result.stderr  # piped: no progress bar
     drawn = npgrad("graph", str(run / "checkpoint.npz"), "--out", "again.svg", cwd=tmp_path)
-    assert drawn.returncode == 0, drawn.stderr
-    assert b"<svg" in (tmp_path / "again.svg").read_bytes()
+    if HAVE_DOT:
+        assert b"<svg" in (run / "graph.svg").read_bytes()
+        assert drawn.returncode == 0, drawn.stderr
+        assert b"<svg" in (tmp_path / "again.svg").read_bytes()
+    else:  # the one-line message, and everything else written
+        assert DOT_SKIPPED in result.stdout and not (run / "graph.svg").exists()
+        assert drawn.returncode == 1 and drawn.stderr.count("\n") == 1 and DOT_SKIPPED in drawn.stderr
+
+
+def test_without_dot_on_path_train_and_graph_say_so_in_one_line(tmp_path):
+    empty = tmp_path / "bin"
+    empty.mkdir()  # PATH with no programs at all: certainly no `dot`
+    result = npgrad("train", "--model", "mlp", "--epochs", "1", "--no-augment", "--out", "run",
+                    cwd=tmp_path, path=empty)
+    assert result.returncode == 0, result.stderr
+    (line,) = [line for line in result.stdout.splitlines() if "graph" in line and "skipped" in line]
+    assert line.startswith(DOT_SKIPPED) and "apt-get install graphviz" in line
+    assert sorted(os.listdir(tmp_path / "run")) == ["checkpoint.npz", "curves.png"]
+    assert "Traceback" not in result.stderr
+    drawn = npgrad("graph", "mlp", "--out", "g.svg", cwd=tmp_path, path=empty)
+    assert drawn.returncode == 1 and drawn.stderr.startswith(DOT_SKIPPED) and drawn.stderr.count("\n") == 1
+    assert not (tmp_path / "g.svg").exists()
+
+
+def test_progress_bar_only_when_asked_or_on_a_terminal(tmp_path):
+    result = npgrad("train", "--model", "mlp", "--epochs", "2", "--no-augment", "--progress", "--out", "run",
+                    cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "epoch 1/2" in result.stderr and "batch" in result.stderr  # tqdm's bar on stderr
+    assert len(epoch_lines(result.stdout)) == 2
 
 
 def test_mlp_with_adam_and_default_out_directory(tmp_path):
@@ -48,8 +89,45 @@ def test_mlp_with_adam_and_default_out_directory(tmp_path):
     assert result.returncode == 0, result.stderr
     (run,) = (tmp_path / "runs").iterdir()  # runs/<timestamp>
     assert re.fullmatch(r"\d{8}-\d{6}", run.name)
-    assert sorted(os.listdir(run)) == ["checkpoint.npz", "curves.png", "graph.svg"]
+    assert sorted(os.listdir(run)) == ["checkpoint.npz", "curves.png"] + (["graph.svg"] if HAVE_DOT else [])
     assert final_accuracy(result.stdout) > 50
+    assert len(epoch_lines(result.stdout)) == 2 and result.stderr == ""
+
+
+def test_unwritable_out_fails_before_the_first_batch(tmp_path):
+    (tmp_path / "file").write_text("a file, not a directory")
+    result = npgrad("train", "--model", "mlp", "--epochs", "1", "--out", "file/run", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "npgrad train: error:" in result.stderr and epoch_lines(result.stdout) == []
+
+
+def test_diverging_run_stops_with_exit_1_and_keeps_the_last_finite_checkpoint(tmp_path):
+    result = npgrad("train", "--model", "mlp", "--epochs", "3", "--lr", "1e6", "--out", "run", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "diverged: the loss is nan" in result.stderr and "smaller --lr" in result.stderr
+    assert "Traceback" not in result.stderr and "RuntimeWarning" not in result.stderr
+    state = nn.load(tmp_path / "run" / "checkpoint.npz")
+    assert state["epoch"] == 0 and state["history"]["train_loss"] == []
+    assert all(np.isfinite(v).all() for v in state["model"].values())
+
+
+def test_resume_keeps_the_configuration_and_export_writes_safetensors(tmp_path):
+    result = npgrad("train", "--model", "mlp", "--epochs", "1", "--no-augment", "--out", "run", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    clash = npgrad("train", "--resume", "run/checkpoint.npz", "--epochs", "5", cwd=tmp_path)
+    assert clash.returncode == 2 and "--epochs 5 (the checkpoint has 1)" in clash.stderr
+    finished = npgrad("train", "--resume", "run/checkpoint.npz", "--model", "mlp", cwd=tmp_path)
+    assert finished.returncode == 0 and epoch_lines(finished.stdout) == []  # nothing left to do
+    exported = npgrad("export", "run/checkpoint.npz", "--to", "mlp.safetensors", cwd=tmp_path)
+    assert exported.returncode == 0 and "wrote mlp.safetensors (4 arrays, 19,210 numbers)" in exported.stdout
+    safetensors_torch = pytest.importorskip("safetensors.torch")
+    theirs = safetensors_torch.load_file(str(tmp_path / "mlp.safetensors"))
+    ours = nn.load(tmp_path / "run" / "checkpoint.npz")["model"]
+    assert set(theirs) == set(ours)
+    for key in ours:
+        np.testing.assert_array_equal(theirs[key].numpy(), ours[key])
+    bad = npgrad("export", "run/curves.png", "--to", "x.safetensors", cwd=tmp_path)
+    assert bad.returncode == 2 and "not a zip archive" in bad.stderr
 
 
 @pytest.mark.slow
@@ -81,7 +159,7 @@ def test_gradcheck_reports_a_wrong_vjp_and_exits_1(capsys, monkeypatch):
     assert re.search(r"exp\s+worst relative error .* ok", out)
 
 
-@pytest.mark.parametrize("args", [[], ["train"], ["gradcheck"], ["graph"]])
+@pytest.mark.parametrize("args", [[], ["train"], ["gradcheck"], ["graph"], ["export"]])
 def test_help_everywhere(args, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(args + ["--help"])
@@ -99,6 +177,7 @@ def test_help_everywhere(args, capsys):
     (["train", "--optimizer", "lbfgs"], "invalid choice"),
     (["train", "--weight-decay", "-0.1"], "must be >= 0"),
     (["graph", "model.npz"], "--out"),
+    (["export", "model.npz"], "--to"),
 ])
 def test_bad_arguments_give_usage_not_traceback(args, message, capsys):
     with pytest.raises(SystemExit) as exit_info:
@@ -119,6 +198,7 @@ def test_runtime_errors_are_one_clear_line(tmp_path):
     assert unknown.returncode == 2 and "not a registered op" in unknown.stderr
 
 
+@pytest.mark.skipif(not HAVE_DOT, reason=NO_DOT)
 def test_graph_of_a_fresh_model_by_name(tmp_path, capsys):
     out = tmp_path / "mlp.svg"
     assert main(["graph", "mlp", "--out", str(out)]) == 0
