@@ -1,0 +1,167 @@
+"""numpy.linalg on Tensors: compositions, keyword handling, errors, degenerate cases, torch agreement."""
+import numpy as np
+import pytest
+
+from autograd import Tensor, grad, gradcheck
+from ops import linalg
+
+
+def _t(a, requires_grad=True):
+    return Tensor(np.asarray(a, dtype=np.float64).copy(), requires_grad=requires_grad)
+
+
+def _wc(*shape, seed=0):
+    return np.random.default_rng(seed).standard_normal(shape) + 3 * np.eye(shape[-1])
+
+
+@pytest.mark.parametrize("n", [-3, -1, 0, 1, 2, 5])
+def test_matrix_power_matches_numpy_and_gradchecks(n):
+    a = _wc(2, 3, 3, seed=1) / 3
+    np.testing.assert_allclose(linalg.matrix_power(_t(a), n).data, np.linalg.matrix_power(a, n), rtol=1e-10)
+    if n:
+        assert gradcheck(lambda x: linalg.matrix_power(x, n), [_t(a)])
+
+
+@pytest.mark.parametrize("shapes", [[(3,), (3, 4), (4, 2)], [(2, 3), (3, 4), (4,)], [(3,), (3, 2), (2,)],
+                                    [(2, 3), (3, 2), (2, 4), (4, 3)]])
+def test_multi_dot_matches_numpy_and_gradchecks(shapes):
+    rng = np.random.default_rng(2)
+    arrays = [rng.standard_normal(s) for s in shapes]
+    np.testing.assert_allclose(linalg.multi_dot([_t(a) for a in arrays]).data, np.linalg.multi_dot(arrays),
+                               rtol=1e-10)
+    assert gradcheck(lambda *xs: linalg.multi_dot(list(xs)), [_t(a) for a in arrays])
+
+
+NORMS = [(None, None, False), (2, 1, True), (1, 0, False), (np.inf, -1, False), (-np.inf, 1, True),
+         (3.5, 1, False), ("fro", (0, 1), True), ("nuc", (1, 0), False), (2, (0, 1), False),
+         (-2, (0, 1), True), (1, (1, 0), False), (np.inf, (0, 1), True), (-1, (0, 1), False)]
+
+
+@pytest.mark.parametrize("ord, axis, keepdims", NORMS)
+def test_norm_forward_matches_numpy_with_axis_and_keepdims(ord, axis, keepdims):
+    x = np.random.default_rng(3).standard_normal((4, 3))
+    np.testing.assert_allclose(linalg.norm(_t(x), ord=ord, axis=axis, keepdims=keepdims).data,
+                               np.linalg.norm(x, ord=ord, axis=axis, keepdims=keepdims), rtol=1e-10)
+
+
+def test_vector_and_matrix_norm_and_friends_match_numpy():
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((2, 3, 4))
+    np.testing.assert_allclose(linalg.vector_norm(_t(x), axis=(0, 2), ord=3).data,
+                               np.linalg.vector_norm(x, axis=(0, 2), ord=3), rtol=1e-10)
+    np.testing.assert_allclose(linalg.matrix_norm(_t(x), ord="nuc", keepdims=True).data,
+                               np.linalg.matrix_norm(x, ord="nuc", keepdims=True), rtol=1e-10)
+    y = rng.standard_normal((3, 4))
+    np.testing.assert_allclose(linalg.vecdot(_t(x), _t(y)).data, np.linalg.vecdot(x, y), rtol=1e-10)
+    np.testing.assert_allclose(linalg.matrix_transpose(_t(x)).data, np.linalg.matrix_transpose(x))
+    np.testing.assert_allclose(linalg.outer(_t(y[0]), _t(y[1])).data, np.linalg.outer(y[0], y[1]))
+    np.testing.assert_allclose(linalg.cross(_t(x[..., :3]), _t(y[:, :3])).data,
+                               np.linalg.cross(x[..., :3], y[:, :3]))
+    np.testing.assert_allclose(linalg.tensordot(_t(x), _t(y), axes=2).data, np.linalg.tensordot(x, y, axes=2))
+    assert gradcheck(lambda a, b: linalg.vecdot(a, b), [_t(x), _t(y)])
+    assert gradcheck(lambda a: linalg.vector_norm(a, axis=(0, 2), ord=3), [_t(x)])
+
+
+def test_norm_subgradient_at_zero_is_zero_for_every_order():
+    for ord in (None, 1, 2, 3, 0.5, np.inf):
+        x = _t(np.zeros(3))
+        linalg.norm(x, ord=ord).backward()
+        np.testing.assert_array_equal(x.grad.data, np.zeros(3))
+    x = _t(np.zeros((2, 2)))
+    linalg.norm(x).backward()
+    np.testing.assert_array_equal(x.grad.data, np.zeros((2, 2)))
+
+
+def test_inf_norm_splits_ties_evenly_like_torch():
+    torch = pytest.importorskip("torch")
+    x = np.array([1.0, -3.0, 3.0, 2.0])
+    ours = _t(x)
+    linalg.norm(ours, ord=np.inf).backward()
+    theirs = torch.tensor(x, requires_grad=True)
+    torch.linalg.norm(theirs, ord=float("inf")).backward()
+    np.testing.assert_allclose(ours.grad.data, theirs.grad.numpy())
+
+
+def test_slogdet_sign_has_no_gradient_and_matches_numpy():
+    a = np.random.default_rng(5).standard_normal((3, 4, 4))
+    sign, logabs = linalg.slogdet(_t(a))
+    ref = np.linalg.slogdet(a)
+    np.testing.assert_array_equal(sign.data, ref.sign)
+    assert not sign.requires_grad and logabs.requires_grad
+    np.testing.assert_allclose(logabs.data, ref.logabsdet)
+
+
+def test_repeated_eigenvalues_give_nonfinite_vector_gradients_like_torch():
+    torch = pytest.importorskip("torch")
+    a = np.diag([1.0, 1.0, 2.0])
+    x = _t(a)
+    w, v = linalg.eigh(x)
+    (v ** 3).sum().backward()
+    xt = torch.tensor(a, requires_grad=True)
+    wt, vt = torch.linalg.eigh(xt)
+    (vt ** 3).sum().backward()
+    assert not np.isfinite(x.grad.data).all()
+    assert not torch.isfinite(xt.grad).all()
+    # eigenvalues alone stay finite
+    x2 = _t(a)
+    linalg.eigvalsh(x2).sum().backward()
+    np.testing.assert_allclose(x2.grad.data, np.eye(3))
+
+
+def test_svd_keywords_and_results():
+    a = np.random.default_rng(6).standard_normal((2, 5, 3))
+    u, s, vh = linalg.svd(_t(a))
+    ru, rs, rvh = np.linalg.svd(a)
+    assert u.shape == ru.shape and vh.shape == rvh.shape
+    np.testing.assert_allclose(((u[..., :3] * s[..., None, :]) @ vh).data, a, atol=1e-12)
+    np.testing.assert_allclose(linalg.svd(_t(a), compute_uv=False).data, rs)
+    np.testing.assert_allclose(linalg.svdvals(_t(a)).data, rs)
+    q, r = linalg.qr(_t(a))
+    np.testing.assert_allclose((q @ r).data, a, atol=1e-12)
+    np.testing.assert_allclose(linalg.qr(_t(a), mode="r").data, np.linalg.qr(a, mode="r"))
+
+
+def test_errors_name_the_function_and_shape():
+    with pytest.raises(ValueError, match=r"inv: .*\(2, 3\)"):
+        linalg.inv(_t(np.ones((2, 3))))
+    with pytest.raises(ValueError, match="solve"):
+        linalg.solve(_t(np.eye(3)), _t(np.ones(4)))
+    with pytest.raises(ValueError, match="qr"):
+        linalg.qr(_t(np.ones((4, 2))), mode="complete")
+    with pytest.raises(ValueError, match="norm"):
+        linalg.norm(_t(np.ones((2, 2, 2))), ord=2)
+    with pytest.raises(TypeError, match="out="):
+        linalg.multi_dot([_t(np.eye(2)), _t(np.eye(2))], out=np.zeros((2, 2)))
+    with pytest.raises(TypeError, match="complex"):
+        linalg.cholesky(Tensor(np.eye(2, dtype=complex)))
+    with pytest.raises(np.linalg.LinAlgError):
+        linalg.inv(_t(np.zeros((2, 2))))
+
+
+def test_lists_work_as_inputs():
+    np.testing.assert_allclose(linalg.det([[1.0, 2.0], [3.0, 4.0]]).data, -2.0)
+    np.testing.assert_allclose(linalg.norm([3.0, 4.0]).data, 5.0)
+
+
+def test_hessian_of_logdet_matches_finite_differences():
+    rng = np.random.default_rng(7)
+    a0 = _wc(3, 3, seed=8)
+    v = rng.standard_normal((3, 3))
+
+    def g_of(a_values):
+        a = _t(a_values)
+        (g,) = grad(linalg.slogdet(a).logabsdet, a)
+        return g.data
+
+    a = _t(a0)
+    (g,) = grad(linalg.slogdet(a).logabsdet + linalg.norm(a, "nuc"), a, create_graph=True)
+    (hv,) = grad((g * Tensor(v)).sum(), a)
+
+    def g_num(x):
+        b = _t(x)
+        (gg,) = grad(linalg.slogdet(b).logabsdet + linalg.norm(b, "nuc"), b)
+        return gg.data
+
+    eps = 1e-6
+    numeric = (g_num(a0 + eps * v) - g_num(a0 - eps * v)) / (2 * eps)
+    np.testing.assert_allclose(hv.data, numeric, rtol=1e-5, atol=1e-7)
