@@ -22,7 +22,7 @@ issue 3's note).
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from autograd.function import Function, register
+from autograd.function import Function, call, register
 from autograd.tensor import apply
 from ops._util import check_float
 
@@ -272,158 +272,441 @@ def col2im(cols, x_shape, kernel, stride=(1, 1), padding=(0, 0), dilation=(1, 1)
     return windows.unpad(buffer)
 
 
+# -- kernels on arrays ------------------------------------------------------------------
+# The rules below run these on NumPy arrays. Each gradient is also a registered op
+# (conv2d's input gradient is conv_transpose2d, its weight gradient conv2d_weight, and
+# theirs are convolutions again), so under create_graph the VJPs `call` those ops and the
+# result can be differentiated again; plain backward runs the kernels directly.
+
+
+def conv_forward(x, weight, bias, windows, groups):
+    """x (N, C, H, W) * weight (F, C/G, KH, KW) + bias: im2col + one GEMM per group and
+    chunk of samples, bias added while the chunk is in cache. (N, F, OH, OW), a view of
+    the GEMM's (F, N, OH, OWc) output."""
+    N, F = x.shape[0], weight.shape[0]
+    w2 = weight.reshape(groups, F // groups, -1)  # (G, F/G, C/G*KH*KW)
+    dtype = np.result_type(*(a for a in (x, weight, bias) if a is not None))
+    out = np.empty((groups, F // groups, windows.positions(N)), dtype)
+    b = None if bias is None else bias.reshape(groups, -1, 1).astype(dtype, copy=False)
+    for start, stop, cols in windows.column_chunks(x):
+        cols = cols.reshape(groups, -1, windows.positions(stop - start))
+        part = out[:, :, windows.positions(start):windows.positions(stop)]
+        np.matmul(w2, cols, out=part)
+        if b is not None:
+            part += b
+    out = windows.narrow(out.reshape((F, N, windows.out_size[0], windows.width)))
+    return out.transpose(1, 0, 2, 3)
+
+
+def correlates(windows, weight_shape, groups):
+    """Whether the input gradient is taken as a correlation of g with the flipped kernel.
+
+    Only for stride 1 (where the correlation of the padded g lands on every input
+    position). Measured (float32, 2 cores) faster than the column-gradient GEMM +
+    col2im when F <= C: 0.56-0.91x its time for F/C from 1/4 to 1 (W4: 35 vs 42 ms),
+    but 1.1x for F = 2C, 1.5x for F = 4C and 5.7x for W3's first layer (C = 3, F = 32).
+    """
+    return windows.stride == (1, 1) and weight_shape[0] <= weight_shape[1] * groups
+
+
+def conv_gradients(g, x, weight, weight_shape, windows, groups):
+    """(input gradient, weight gradient) of a convolution with geometry `windows`, from
+    the output gradient g (N, F, OH, OW). Pass weight=None to skip the input gradient
+    and x=None to skip the weight gradient (the input's shape is `windows.x_shape`)."""
+    if weight is None and x is None:
+        return None, None
+    if weight is not None and correlates(windows, weight_shape, groups):
+        return gradients_by_correlation(g, x, weight, weight_shape, windows, groups)
+    return gradients_by_col2im(g, x, weight, weight_shape, windows, groups)
+
+
+def gradients_by_correlation(g, x, weight, weight_shape, windows, groups):
+    """Input and weight gradients from the columns of g, for stride 1.
+
+    With stride 1, gx[n, c, i, j] = sum over f, kh, kw of
+    g[n, f, i + p - d*kh, j + p - d*kw] * weight[f, c, kh, kw]: a correlation of g,
+    zero-padded by d*(K-1) - p (cropped where that is negative: the rows cropped
+    only ever saw padding), with the kernel flipped and its channel axes swapped.
+    The same columns give the weight gradient as a GEMM with x laid out like the
+    correlation's output, weight[f, c, kh, kw] <- gcols[f, K-1-kh, K-1-kw] . x[c],
+    so x's columns are not rebuilt.
+    """
+    F, Cg, KH, KW = weight_shape
+    N, C, H, W = windows.x_shape
+    (ph, pw), (dh, dw) = windows.padding, windows.dilation
+    over = [max(0, p - d * (k - 1)) for p, d, k in ((ph, dh, KH), (pw, dw, KW))]
+    g = g[:, :, over[0]:g.shape[2] - over[0], over[1]:g.shape[3] - over[1]]
+    gwin = Windows(g.shape, (KH, KW), (1, 1), (dh * (KH - 1) - ph + over[0],
+                                                dw * (KW - 1) - pw + over[1]),
+                   (dh, dw), itemsize=g.itemsize)  # out_size (H, W)
+    gx = gw = None
+    if weight is not None:
+        flipped = weight.reshape(groups, F // groups, Cg, KH, KW)[:, :, :, ::-1, ::-1]
+        w2 = np.ascontiguousarray(flipped.transpose(0, 2, 1, 3, 4)).reshape(groups, Cg, -1)
+        gx = np.empty((groups, Cg, gwin.positions(N)), np.result_type(g, weight))
+    if x is not None:
+        gw = np.zeros((groups, F // groups * KH * KW, Cg), np.result_type(g, x))
+        # x of a chunk of samples as (C, n, H, OWc), zeros in the junk columns
+        wide = np.zeros((C, gwin.chunk, H, gwin.width), gw.dtype)
+    for start, stop, gcols in gwin.column_chunks(g):  # (F, KH, KW, n, H, OWc)
+        positions = gwin.positions(stop - start)
+        gcols = gcols.reshape(groups, -1, positions)
+        if gx is not None:
+            np.matmul(w2, gcols, out=gx[:, :, gwin.positions(start):gwin.positions(stop)])
+        if gw is not None:
+            part = wide[:, :stop - start]
+            part[..., :W] = x[start:stop].transpose(1, 0, 2, 3)
+            gw += np.matmul(gcols, part.reshape(groups, Cg, positions).transpose(0, 2, 1))
+    if gx is not None:
+        gx = gwin.narrow(gx.reshape(C, N, H, gwin.width)).transpose(1, 0, 2, 3)
+    if gw is not None:  # (G, F/G, KH, KW, C/G), flipped -> (F, C/G, KH, KW)
+        gw = gw.reshape(groups, F // groups, KH, KW, Cg)[:, :, ::-1, ::-1]
+        gw = gw.transpose(0, 1, 4, 2, 3).reshape(weight_shape)
+    return gx, gw
+
+
+def gradients_by_col2im(g, x, weight, weight_shape, windows, groups):
+    """Input gradient by the column-gradient GEMM and col2im; weight gradient from
+    x's columns, rebuilt chunk by chunk."""
+    F = weight_shape[0]
+    gx = gw = None
+    if weight is not None:
+        dtype = np.result_type(g, weight)
+        windows = Windows.shifted_col2im(windows.x_shape, weight_shape[2:], windows.stride,
+                                         windows.padding, windows.dilation, dtype.itemsize)
+        w2 = weight.reshape(groups, F // groups, -1)  # (G, F/G, C/G*KH*KW)
+        gx = windows.input_buffer(dtype)
+    if x is not None:
+        gw = np.zeros((groups, int(np.prod(weight_shape[1:])), F // groups),
+                      np.result_type(g, x))  # (G, C/G*KH*KW, F/G)
+        columns = windows.column_chunks(x)
+    for start, stop, g_chunk in windows.gradient_chunks(g, groups):
+        if gx is not None:
+            gcols = np.matmul(w2.transpose(0, 2, 1), g_chunk)  # (G, C/G*KH*KW, positions)
+            windows.col2im(gcols.reshape(windows.columns_shape(stop - start)), gx, start)
+        if gw is not None:
+            cols = next(columns)[2].reshape(groups, -1, g_chunk.shape[-1])
+            # cols @ g^T: the GEMM orientation measured fastest for this shape
+            gw += np.matmul(cols, g_chunk.transpose(0, 2, 1))
+    if gx is not None:
+        gx = windows.unpad(gx)
+    if gw is not None:
+        gw = gw.transpose(0, 2, 1).reshape(weight_shape)
+    return gx, gw
+
+
+# -- argument checks ----------------------------------------------------------------------
+
+def _array(a):
+    return None if a is None else np.asarray(a) if not isinstance(a, np.ndarray) else a
+
+
+def check_channels(op, x_shape, weight_shape, bias_shape, groups, filters_axis=0):
+    """Ranks, groups and channel counts of a 2-D convolution; ValueError naming op and
+    shapes. `filters_axis`: 0 for conv2d's (F, C/G, KH, KW) weight, 1 for the transposed
+    convolution's (C_in, C_out/G, KH, KW), whose input channels are weight axis 0."""
+    x_shape, weight_shape = tuple(x_shape), tuple(weight_shape)
+    if len(x_shape) != 4:
+        raise ValueError(f"{op}: expected an input of shape (N, C, H, W), got shape {x_shape}")
+    if len(weight_shape) != 4:
+        layout = "(F, C/groups, KH, KW)" if filters_axis == 0 else "(C_in, C_out/groups, KH, KW)"
+        raise ValueError(f"{op}: weight must have shape {layout}, got {weight_shape} "
+                         f"for input of shape {x_shape}")
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
+        raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
+    if filters_axis == 0:
+        expected, filters = weight_shape[1] * groups, weight_shape[0]
+    else:
+        expected, filters = weight_shape[0], weight_shape[1] * groups
+    if x_shape[1] % groups or weight_shape[0] % groups:
+        raise ValueError(
+            f"{op}: groups={groups} must divide both the input channels and the filters: "
+            f"input of shape {x_shape}, weight of shape {weight_shape}")
+    if x_shape[1] != expected:
+        raise ValueError(
+            f"{op}: input of shape {x_shape} has {x_shape[1]} channels but weight of shape "
+            f"{weight_shape} with groups={groups} expects {expected}")
+    if bias_shape is not None and tuple(bias_shape) != (filters,):
+        raise ValueError(f"{op}: bias of shape {tuple(bias_shape)} for weight of shape {weight_shape}")
+
+
+def output_padding_of(windows):
+    """The output_padding that makes conv_transpose2d return the convolution's input size:
+    the rows and columns past the last window (always < stride)."""
+    return tuple(n - ((o - 1) * s - 2 * p + d * (k - 1) + 1) for n, o, s, p, d, k in zip(
+        windows.x_shape[2:], windows.out_size, windows.stride, windows.padding,
+        windows.dilation, windows.kernel))
+
+
+def transposed_shape(op, x_shape, weight_shape, stride, padding, output_padding, dilation, groups):
+    """(N, C_out, H_out, W_out) of a transposed convolution: (H - 1) s - 2 p + d (K - 1) +
+    output_padding + 1, as PyTorch; ValueError for an empty output or output_padding not
+    smaller than the stride or the dilation."""
+    for name, value, low in (("stride", stride, 1), ("dilation", dilation, 1),
+                             ("padding", padding, 0), ("output_padding", output_padding, 0)):
+        if min(value) < low:
+            word = "non-negative" if low == 0 else "positive"
+            raise ValueError(f"{op}: {name} must be {word}, got {value} for input of shape {x_shape}")
+    if any(k < 1 for k in weight_shape[2:]):
+        raise ValueError(f"{op}: kernel size must be positive, got weight of shape {weight_shape}")
+    for o, s, d in zip(output_padding, stride, dilation):
+        if o >= max(s, d):
+            raise ValueError(f"{op}: output_padding {output_padding} must be smaller than "
+                             f"either the stride {stride} or the dilation {dilation}")
+    size = tuple((n - 1) * s - 2 * p + d * (k - 1) + o + 1 for n, s, p, d, k, o in zip(
+        x_shape[2:], stride, padding, dilation, weight_shape[2:], output_padding))
+    if min(size) < 1:
+        raise ValueError(f"{op}: input of shape {x_shape} with weight of shape {weight_shape}, "
+                         f"stride {stride} and padding {padding} gives an empty output {size}")
+    return (x_shape[0], weight_shape[1] * groups) + size
+
+
+def pad_end(a, size):
+    """a (N, C, H, W) with zero rows and columns appended up to `size` (arrays or Tensors)."""
+    rows, cols = size[0] - a.shape[2], size[1] - a.shape[3]
+    if rows == 0 and cols == 0:
+        return a
+    return call("pad", a, pad_width=((0, 0), (0, 0), (0, rows), (0, cols)))
+
+
+# -- the rules ---------------------------------------------------------------------------
+
+class _Convolution(Function):
+    """Geometry shared by the three rules (set in forward)."""
+
+    def geometry(self, **extra):
+        windows = self.windows
+        return dict(stride=windows.stride, padding=windows.padding, dilation=windows.dilation,
+                    groups=self.groups, **extra)
+
+
 @register("conv2d")
-class Conv2d(Function):
+class Conv2d(_Convolution):
     """Cross-correlation of x (N, C, H, W) with weight (F, C/groups, KH, KW), plus bias."""
 
-    twice_differentiable = False  # the VJP runs raw GEMM and col2im kernels
-
     def forward(self, x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+        x, weight, bias = _array(x), _array(weight), _array(bias)
         stride = pair(stride, "stride", "conv2d")
         padding = pair(padding, "padding", "conv2d")
         dilation = pair(dilation, "dilation", "conv2d")
         check_float("conv2d", x, weight, bias)
-        self._check_channels(x, weight, bias, groups)
+        check_channels("conv2d", x.shape, weight.shape, None if bias is None else bias.shape, groups)
         windows = Windows(x.shape, weight.shape[2:], stride, padding, dilation, itemsize=x.itemsize)
-        N, F = x.shape[0], weight.shape[0]
-        w2 = weight.reshape(groups, F // groups, -1)  # (G, F/G, C/G*KH*KW)
-        dtype = np.result_type(*(a for a in (x, weight, bias) if a is not None))  # None: float64
-        out = np.empty((groups, F // groups, windows.positions(N)), dtype)
-        b = None if bias is None else bias.reshape(groups, -1, 1).astype(out.dtype, copy=False)
-        for start, stop, cols in windows.column_chunks(x):  # one GEMM per group and chunk
-            cols = cols.reshape(groups, -1, windows.positions(stop - start))
-            part = out[:, :, windows.positions(start):windows.positions(stop)]
-            np.matmul(w2, cols, out=part)
-            if b is not None:
-                part += b  # while the chunk is still in cache
         # backward rebuilds columns (of x or of g) chunk by chunk: keeping these would hold
         # the step's largest array from forward to backward
         self.save(x, weight)
         self.windows, self.groups = windows, groups
-        out = windows.narrow(out.reshape((F, N, windows.out_size[0], windows.width)))
-        return out.transpose(1, 0, 2, 3)  # (N, F, OH, OW), a view of the GEMM's output
-
-    @staticmethod
-    def _check_channels(x, weight, bias, groups):
-        if weight.ndim != 4:
-            raise ValueError(
-                f"conv2d: weight must have shape (F, C/groups, KH, KW), got {weight.shape} "
-                f"for input of shape {x.shape}")
-        if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
-            raise ValueError(f"conv2d: groups must be a positive int, got {groups!r}")
-        if x.ndim == 4 and (x.shape[1] % groups or weight.shape[0] % groups):
-            raise ValueError(
-                f"conv2d: groups={groups} must divide both the input channels and the filters: "
-                f"input of shape {x.shape}, weight of shape {weight.shape}")
-        if x.ndim == 4 and weight.shape[1] * groups != x.shape[1]:
-            raise ValueError(
-                f"conv2d: input of shape {x.shape} has {x.shape[1]} channels but weight of shape "
-                f"{weight.shape} with groups={groups} expects {weight.shape[1] * groups}")
-        if bias is not None and bias.shape != (weight.shape[0],):
-            raise ValueError(f"conv2d: bias of shape {bias.shape} for weight of shape {weight.shape}")
+        return conv_forward(x, weight, bias, windows, groups)
 
     def vjp(self, g):
         x, weight = self.saved
-        if self.needs_grad(0) and self._correlates(weight):
-            gx, gw = self._gradients_by_correlation(g, x, weight)
-        else:
-            gx, gw = self._gradients_by_col2im(g, x, weight)
         gb = g.sum(axis=(0, 2, 3)) if self.needs_grad(2) else None
+        if isinstance(g, np.ndarray):  # plain backward: both gradients from shared columns
+            gx, gw = conv_gradients(g, x if self.needs_grad(1) else None,
+                                    weight if self.needs_grad(0) else None, weight.shape,
+                                    self.windows, self.groups)
+            return gx, gw, gb
+        gx = gw = None  # create_graph: recorded ops, each differentiable again
+        if self.needs_grad(0):
+            gx = call("conv_transpose2d", g, weight, None,
+                      **self.geometry(output_padding=output_padding_of(self.windows)))
+        if self.needs_grad(1):
+            gw = call("conv2d_weight", x, weight.shape, g, **self.geometry())
         return gx, gw, gb
 
-    def _correlates(self, weight):
-        """Whether the input gradient is a correlation of g with the flipped kernel.
 
-        Only for stride 1 (where the correlation of the padded g lands on every input
-        position). Measured (float32, 2 cores) faster than the column-gradient GEMM +
-        col2im when F <= C: 0.56-0.91x its time for F/C from 1/4 to 1 (W4: 35 vs 42 ms),
-        but 1.1x for F = 2C, 1.5x for F = 4C and 5.7x for W3's first layer (C = 3, F = 32).
-        """
-        return self.windows.stride == (1, 1) and weight.shape[0] <= weight.shape[1] * self.groups
+@register("conv_transpose2d")
+class ConvTranspose2d(_Convolution):
+    """The adjoint of conv2d in its input (a "deconvolution"): x (N, C_in, H, W), weight
+    (C_in, C_out/groups, KH, KW), bias (C_out,) -> (N, C_out, H_out, W_out)."""
 
-    def _gradients_by_correlation(self, g, x, weight):
-        """Input and weight gradients from the columns of g, for stride 1.
+    def forward(self, x, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                dilation=1):
+        op = "conv_transpose2d"
+        x, weight, bias = _array(x), _array(weight), _array(bias)
+        stride, padding = pair(stride, "stride", op), pair(padding, "padding", op)
+        output_padding = pair(output_padding, "output_padding", op)
+        dilation = pair(dilation, "dilation", op)
+        check_float(op, x, weight, bias)
+        check_channels(op, x.shape, weight.shape, None if bias is None else bias.shape, groups,
+                       filters_axis=1)
+        shape = transposed_shape(op, x.shape, weight.shape, stride, padding, output_padding,
+                                 dilation, groups)
+        # the convolution whose input gradient this is: input `shape`, output x (padded with
+        # zeros when output_padding >= stride adds windows past x's last row or column)
+        windows = Windows(shape, weight.shape[2:], stride, padding, dilation, op=op,
+                          itemsize=np.result_type(x, weight).itemsize)
+        out, _ = conv_gradients(pad_end(x, windows.out_size), None, weight, weight.shape,
+                                windows, groups)
+        if bias is not None:
+            if np.result_type(out, bias) == out.dtype:
+                out += bias.reshape(-1, 1, 1)
+            else:
+                out = out + bias.reshape(-1, 1, 1)
+        self.save(x, weight)
+        self.windows, self.groups = windows, groups
+        return out
 
-        With stride 1, gx[n, c, i, j] = sum over f, kh, kw of
-        g[n, f, i + p - d*kh, j + p - d*kw] * weight[f, c, kh, kw]: a correlation of g,
-        zero-padded by d*(K-1) - p (cropped where that is negative: the rows cropped
-        only ever saw padding), with the kernel flipped and its channel axes swapped.
-        The same columns give the weight gradient as a GEMM with x laid out like the
-        correlation's output, weight[f, c, kh, kw] <- gcols[f, K-1-kh, K-1-kw] . x[c],
-        so x's columns are not rebuilt.
-        """
-        groups, (KH, KW) = self.groups, weight.shape[2:]
-        F, Cg = weight.shape[:2]
-        N, C, H, W = x.shape
-        (ph, pw), (dh, dw) = self.windows.padding, self.windows.dilation
-        over = [max(0, p - d * (k - 1)) for p, d, k in ((ph, dh, KH), (pw, dw, KW))]
-        g = g[:, :, over[0]:g.shape[2] - over[0], over[1]:g.shape[3] - over[1]]
-        windows = Windows(g.shape, (KH, KW), (1, 1), (dh * (KH - 1) - ph + over[0],
-                                                      dw * (KW - 1) - pw + over[1]),
-                          (dh, dw), itemsize=g.itemsize)  # out_size (H, W)
-        gx = gw = None
+    def vjp(self, g):
+        x, weight = self.saved
+        gx = gw = gb = None
         if self.needs_grad(0):
-            flipped = weight.reshape(groups, F // groups, Cg, KH, KW)[:, :, :, ::-1, ::-1]
-            w2 = np.ascontiguousarray(flipped.transpose(0, 2, 1, 3, 4)).reshape(groups, Cg, -1)
-            gx = np.empty((groups, Cg, windows.positions(N)), np.result_type(g, weight))
+            gx = call("conv2d", g, weight, None, **self.geometry())
+            if gx.shape[2:] != x.shape[2:]:
+                gx = gx[:, :, :x.shape[2], :x.shape[3]]
         if self.needs_grad(1):
-            gw = np.zeros((groups, F // groups * KH * KW, Cg), np.result_type(g, x))
-            # x of a chunk of samples as (C, n, H, OWc), zeros in the junk columns
-            wide = np.zeros((C, windows.chunk, H, windows.width), gw.dtype)
-        for start, stop, gcols in windows.column_chunks(g):  # (F, KH, KW, n, H, OWc)
-            positions = windows.positions(stop - start)
-            gcols = gcols.reshape(groups, -1, positions)
-            if gx is not None:
-                part = gx[:, :, windows.positions(start):windows.positions(stop)]
-                np.matmul(w2, gcols, out=part)
-            if gw is not None:
-                part = wide[:, :stop - start]
-                part[..., :W] = x[start:stop].transpose(1, 0, 2, 3)
-                gw += np.matmul(gcols, part.reshape(groups, Cg, positions).transpose(0, 2, 1))
-        if gx is not None:
-            gx = windows.narrow(gx.reshape(C, N, H, windows.width)).transpose(1, 0, 2, 3)
-        if gw is not None:  # (G, F/G, KH, KW, C/G), flipped -> (F, C/G, KH, KW)
-            gw = gw.reshape(groups, F // groups, KH, KW, Cg)[:, :, ::-1, ::-1]
-            gw = gw.transpose(0, 1, 4, 2, 3).reshape(weight.shape)
-        return gx, gw
+            gw = call("conv2d_weight", g, weight.shape, pad_end(x, self.windows.out_size),
+                      **self.geometry())
+        if self.needs_grad(2):
+            gb = g.sum(axis=(0, 2, 3))
+        return gx, gw, gb
 
-    def _gradients_by_col2im(self, g, x, weight):
-        """Input gradient by the column-gradient GEMM and col2im; weight gradient from
-        x's columns, rebuilt chunk by chunk."""
-        windows, groups = self.windows, self.groups
-        if self.needs_grad(0):
-            windows = Windows.shifted_col2im(x.shape, weight.shape[2:], windows.stride,
-                                             windows.padding, windows.dilation, x.itemsize)
-        F = weight.shape[0]
-        w2 = weight.reshape(groups, F // groups, -1)  # (G, F/G, C/G*KH*KW)
-        gx = gw = None
-        if self.needs_grad(0):
-            gx = windows.input_buffer(np.result_type(g, w2))
-        if self.needs_grad(1):
-            gw = np.zeros(w2.transpose(0, 2, 1).shape, np.result_type(g, x))  # (G, C/G*KH*KW, F/G)
-            columns = windows.column_chunks(x)
-        if gx is None and gw is None:
-            return None, None
-        for start, stop, g_chunk in windows.gradient_chunks(g, groups):
-            if gx is not None:
-                gcols = np.matmul(w2.transpose(0, 2, 1), g_chunk)  # (G, C/G*KH*KW, positions)
-                windows.col2im(gcols.reshape(windows.columns_shape(stop - start)), gx, start)
-            if gw is not None:
-                cols = next(columns)[2].reshape(groups, -1, g_chunk.shape[-1])
-                # cols @ g^T: the GEMM orientation measured fastest for this shape
-                gw += np.matmul(cols, g_chunk.transpose(0, 2, 1))
-        if gx is not None:
-            gx = windows.unpad(gx)
-        if gw is not None:
-            gw = gw.transpose(0, 2, 1).reshape(weight.shape)
-        return gx, gw
 
+@register("conv2d_weight")
+class Conv2dWeight(_Convolution):
+    """conv2d's weight gradient (torch.nn.grad.conv2d_weight): input x (N, C, H, W) and
+    grad_output g (N, F, OH, OW) -> (F, C/groups, KH, KW) = weight_size."""
+
+    def forward(self, x, weight_size, g, stride=1, padding=0, dilation=1, groups=1):
+        op = "conv2d_weight"
+        x, g = _array(x), _array(g)
+        stride, padding = pair(stride, "stride", op), pair(padding, "padding", op)
+        dilation = pair(dilation, "dilation", op)
+        weight_size = tuple(int(n) for n in weight_size)
+        check_float(op, x, g)
+        check_channels(op, x.shape, weight_size, None, groups)
+        windows = Windows(x.shape, weight_size[2:], stride, padding, dilation, op=op,
+                          itemsize=np.result_type(x, g).itemsize)
+        expected = (x.shape[0], weight_size[0]) + windows.out_size
+        if g.shape != expected:
+            raise ValueError(f"{op}: grad_output of shape {g.shape} for input of shape "
+                             f"{x.shape} and weight size {weight_size}: expected {expected}")
+        self.save(x, g)
+        self.windows, self.groups = windows, groups
+        return conv_gradients(g, x, None, weight_size, windows, groups)[1]
+
+    def vjp(self, G):  # bilinear in (x, g): each gradient is a convolution with G
+        x, g = self.saved
+        gx = gg = None
+        if self.needs_grad(0):
+            gx = call("conv_transpose2d", g, G, None,
+                      **self.geometry(output_padding=output_padding_of(self.windows)))
+        if self.needs_grad(2):
+            gg = call("conv2d", x, G, None, **self.geometry())
+        return gx, None, gg
+
+
+# -- public functions ----------------------------------------------------------------------
 
 def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """2-D convolution (cross-correlation, as PyTorch) of NCHW input.
 
     x (N, C, H, W), weight (F, C/groups, KH, KW), bias (F,) or None; stride, padding
     (zeros) and dilation are ints or (height, width) pairs. Returns (N, F, OH, OW).
+    Twice differentiable.
+
+    Examples
+    --------
+    >>> ops.conv2d(np.ones((1, 3, 8, 8)), np.ones((4, 3, 3, 3)), padding=1).shape
+    (1, 4, 8, 8)
     """
     return apply(Conv2d, x, weight, bias, stride=stride, padding=padding, dilation=dilation,
                  groups=groups)
+
+
+def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    """Transposed 2-D convolution (PyTorch's `conv_transpose2d`, argument order included).
+
+    x (N, C_in, H, W), weight (C_in, C_out/groups, KH, KW), bias (C_out,) or None. The
+    output (N, C_out, H_out, W_out) has H_out = (H - 1) stride - 2 padding + dilation
+    (KH - 1) + output_padding + 1; output_padding (< stride or < dilation) adds rows and
+    columns at the bottom and right. It is conv2d's input gradient: the adjoint of
+    `conv2d(., weight, stride=, padding=, dilation=, groups=)`.
+
+    Examples
+    --------
+    >>> ops.conv_transpose2d(np.ones((1, 4, 8, 8)), np.ones((4, 2, 3, 3)), stride=2,
+    ...                      padding=1, output_padding=1).shape
+    (1, 2, 16, 16)
+    """
+    return apply(ConvTranspose2d, x, weight, bias, stride=stride, padding=padding,
+                 output_padding=output_padding, groups=groups, dilation=dilation)
+
+
+def conv2d_weight(input, weight_size, grad_output, stride=1, padding=0, dilation=1, groups=1):
+    """The gradient of conv2d with respect to its weight, as `torch.nn.grad.conv2d_weight`:
+    input (N, C, H, W), grad_output (N, F, OH, OW) -> an array of shape weight_size
+    (F, C/groups, KH, KW). Bilinear in input and grad_output, and differentiable in both."""
+    return apply(Conv2dWeight, input, tuple(weight_size), grad_output, stride=stride,
+                 padding=padding, dilation=dilation, groups=groups)
+
+
+def _single(value, name, op):
+    """An int or a 1-tuple as an int."""
+    if isinstance(value, (tuple, list)) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{op}: {name} must be an int or a 1-tuple of ints, got {value!r}")
+    return int(value)
+
+
+def _lift(a, op, name, layout):
+    """A (N, C, L) input or (A, B, K) weight as (N, C, 1, L) / (A, B, 1, K), Tensor or array."""
+    if not hasattr(a, "grad_fn"):
+        a = np.asarray(a)
+    if a.ndim != 3:
+        raise ValueError(f"{op}: {name} must have shape {layout}, got shape {tuple(a.shape)}")
+    return a.reshape(a.shape[:2] + (1,) + a.shape[2:])
+
+
+def _one_dimensional(op, run):
+    """Run the 2-D rule on height-1 views; (N, C, 1, L) -> (N, C, L), errors said for `op`."""
+    try:
+        out = run()
+    except ValueError as error:  # "conv2d: ..." -> "conv1d: ... (as a 2-D convolution ...)"
+        message = str(error).split(": ", 1)[-1]
+        raise ValueError(f"{op}: {message} (as a 2-D convolution of height 1)") from None
+    return out.reshape(out.shape[:2] + out.shape[3:])
+
+
+def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """1-D convolution (cross-correlation) of (N, C, L) input with weight (F, C/groups, K).
+
+    Runs as conv2d on a height-1 view, so it is twice differentiable with conv2d's rules.
+    Returns (N, F, L_out), L_out = (L + 2 padding - dilation (K - 1) - 1) // stride + 1.
+
+    Examples
+    --------
+    >>> ops.conv1d(np.ones((2, 3, 10)), np.ones((4, 3, 3)), padding=1).shape
+    (2, 4, 10)
+    """
+    op = "conv1d"
+    x4 = _lift(x, op, "input", "(N, C, L)")
+    w4 = _lift(weight, op, "weight", "(F, C/groups, K)")
+    geometry = dict(stride=(1, _single(stride, "stride", op)),
+                    padding=(0, _single(padding, "padding", op)),
+                    dilation=(1, _single(dilation, "dilation", op)), groups=groups)
+    return _one_dimensional(op, lambda: conv2d(x4, w4, bias, **geometry))
+
+
+def conv_transpose1d(x, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    """Transposed 1-D convolution: x (N, C_in, L), weight (C_in, C_out/groups, K) ->
+    (N, C_out, (L - 1) stride - 2 padding + dilation (K - 1) + output_padding + 1).
+
+    Runs as conv_transpose2d on a height-1 view (twice differentiable).
+
+    Examples
+    --------
+    >>> ops.conv_transpose1d(np.ones((2, 4, 5)), np.ones((4, 3, 4)), stride=2, padding=1).shape
+    (2, 3, 10)
+    """
+    op = "conv_transpose1d"
+    x4 = _lift(x, op, "input", "(N, C_in, L)")
+    w4 = _lift(weight, op, "weight", "(C_in, C_out/groups, K)")
+    geometry = dict(stride=(1, _single(stride, "stride", op)),
+                    padding=(0, _single(padding, "padding", op)),
+                    output_padding=(0, _single(output_padding, "output_padding", op)),
+                    dilation=(1, _single(dilation, "dilation", op)), groups=groups)
+    return _one_dimensional(op, lambda: conv_transpose2d(x4, w4, bias, **geometry))

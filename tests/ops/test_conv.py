@@ -1,14 +1,17 @@
-"""conv2d beyond the table: im2col/col2im adjointness, the two input-gradient routes,
-float32, skipped work, errors."""
+"""The convolutions beyond the table: im2col/col2im adjointness, the two input-gradient
+routes, float32, skipped work, errors; conv_transpose2d as conv2d's adjoint; second
+derivatives against PyTorch's double backward (a WGAN-GP gradient penalty)."""
 import itertools
 
 import numpy as np
 import pytest
 
 import ops
-from autograd import Tensor, grad
+from autograd import Tensor, enable_grad, grad
 from ops import conv as conv_module
-from ops.conv import col2im, im2col
+from hypothesis import given, settings, strategies as st
+
+from ops.conv import col2im, conv1d, conv2d_weight, conv_transpose1d, conv_transpose2d, im2col
 
 GEOMETRIES = [  # (x shape, kernel, stride, padding, dilation)
     ((2, 3, 7, 8), (3, 3), (1, 1), (0, 0), (1, 1)),
@@ -84,7 +87,7 @@ def test_input_gradient_is_skipped_when_not_needed(monkeypatch, filters):
         raise AssertionError("an input-gradient kernel ran although the input needs no gradient")
 
     monkeypatch.setattr(conv_module.Windows, "col2im", forbidden)
-    monkeypatch.setattr(conv_module.Conv2d, "_gradients_by_correlation", forbidden)
+    monkeypatch.setattr(conv_module, "gradients_by_correlation", forbidden)
     r = np.random.default_rng(3)
     w = Tensor(r.standard_normal((filters, 3, 3, 3)), requires_grad=True)
     ops.conv2d(r.standard_normal((2, 3, 5, 5)), w, padding=1).sum().backward()
@@ -115,11 +118,11 @@ def test_input_gradient_routes_agree(monkeypatch, x_shape, filters, kernel, stri
     x = r.standard_normal(x_shape)
     w = r.standard_normal((filters, x_shape[1] // groups) + kernel)
     taken = []
-    for name in ("_gradients_by_correlation", "_gradients_by_col2im"):
-        original = getattr(conv_module.Conv2d, name)
-        monkeypatch.setattr(conv_module.Conv2d, name,
-                            lambda self, *a, name=name, original=original:
-                            taken.append(name) or original(self, *a))
+    for name in ("gradients_by_correlation", "gradients_by_col2im"):
+        original = getattr(conv_module, name)
+        monkeypatch.setattr(conv_module, name,
+                            lambda *a, name=name, original=original:
+                            taken.append(name) or original(*a))
 
     def run():
         xt, wt = Tensor(x, requires_grad=True), Tensor(w, requires_grad=needed == "both")
@@ -128,11 +131,10 @@ def test_input_gradient_routes_agree(monkeypatch, x_shape, filters, kernel, stri
         return [xt.grad.data] + ([wt.grad.data] if needed == "both" else [])
 
     chosen = run()
-    assert taken == ["_gradients_by_" + route]
+    assert taken == ["gradients_by_" + route]
     if stride != 1:
         return  # the correlation is for stride 1 only
-    monkeypatch.setattr(conv_module.Conv2d, "_correlates",
-                        lambda self, weight: route != "correlation")
+    monkeypatch.setattr(conv_module, "correlates", lambda *a: route != "correlation")
     other = run()
     assert taken[-1] != taken[0]
     for a, b in zip(chosen, other):
@@ -145,16 +147,6 @@ def test_non_contiguous_input():
     w = r.standard_normal((2, 3, 2, 2))
     np.testing.assert_allclose(ops.conv2d(x, w, padding=1).data,
                                ops.conv2d(np.ascontiguousarray(x), w, padding=1).data)
-
-
-def test_second_derivative_raises_instead_of_lying():
-    r = np.random.default_rng(5)
-    x = Tensor(r.standard_normal((1, 1, 4, 4)), requires_grad=True)
-    w = Tensor(r.standard_normal((1, 1, 2, 2)), requires_grad=True)
-    (gx,) = grad(ops.conv2d(x, w).sum(), x, create_graph=False)
-    assert gx.shape == x.shape
-    with pytest.raises(RuntimeError, match="conv2d"):
-        grad(ops.conv2d(x, w).sum(), x, create_graph=True)
 
 
 BAD_ARGUMENTS = [
@@ -230,3 +222,190 @@ def test_sample_chunks_give_the_same_result(monkeypatch, wide, filters):
         (n, n + 1) for n in range(5)]
     for a, b in zip(run(), whole):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+# -- conv_transpose2d, conv2d_weight, conv1d, conv_transpose1d ------------------------------
+
+@settings(max_examples=40, deadline=None)
+@given(stride=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+       padding=st.tuples(st.integers(0, 2), st.integers(0, 2)),
+       dilation=st.tuples(st.integers(1, 2), st.integers(1, 2)),
+       kernel=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+       groups=st.sampled_from([1, 2]), extra=st.tuples(st.integers(0, 2), st.integers(0, 2)),
+       filters=st.sampled_from([2, 4]))
+def test_conv_transpose2d_is_the_adjoint_of_conv2d(stride, padding, dilation, kernel, groups,
+                                                  extra, filters):
+    """<conv2d(a, w), b> = <a, conv_transpose2d(b, w)>, with the output_padding that gives
+    back a's size, and conv2d_weight is the gradient of the same pairing in w."""
+    span = [d * (k - 1) + 1 for d, k in zip(dilation, kernel)]
+    size = [max(1, sp - 2 * p) + e for sp, p, e in zip(span, padding, extra)]
+    r = np.random.default_rng(8)
+    a = r.standard_normal((2, 4) + tuple(size))
+    w = r.standard_normal((filters, 4 // groups) + kernel)
+    y = ops.conv2d(a, w, stride=stride, padding=padding, dilation=dilation, groups=groups).data
+    b = r.standard_normal(y.shape)
+    output_padding = tuple(n - ((o - 1) * s - 2 * p + d * (k - 1) + 1) for n, o, s, p, d, k in
+                           zip(size, y.shape[2:], stride, padding, dilation, kernel))
+    back = conv_transpose2d(b, w, stride=stride, padding=padding, output_padding=output_padding,
+                            groups=groups, dilation=dilation).data
+    assert back.shape == a.shape
+    np.testing.assert_allclose(np.vdot(y, b), np.vdot(a, back), rtol=1e-10)
+    gw = conv2d_weight(a, w.shape, b, stride=stride, padding=padding, dilation=dilation,
+                       groups=groups).data
+    np.testing.assert_allclose(np.vdot(y, b), np.vdot(w, gw), rtol=1e-10)
+
+
+def test_conv_transpose2d_float32_matches_torch_and_stays_float32():
+    torch = pytest.importorskip("torch")
+    r = np.random.default_rng(9)
+    arrays = [r.standard_normal(shape).astype(np.float32)
+              for shape in ((4, 8, 9, 9), (8, 3, 4, 4), (6,))]
+    against_torch_float32(
+        lambda x, w, b: conv_transpose2d(x, w, b, stride=2, padding=1, groups=2),
+        lambda x, w, b: torch.nn.functional.conv_transpose2d(x, w, b, 2, 1, 0, 2), arrays)
+
+
+def test_one_dimensional_convolutions_are_height_one_2d_ones():
+    r = np.random.default_rng(10)
+    x, w = r.standard_normal((2, 4, 11)), r.standard_normal((6, 2, 3))
+    np.testing.assert_array_equal(
+        conv1d(x, w, stride=2, padding=1, groups=2).data,
+        ops.conv2d(x[:, :, None], w[:, :, None], stride=(1, 2), padding=(0, 1), groups=2).data[:, :, 0])
+    wt = r.standard_normal((4, 3, 3))
+    np.testing.assert_array_equal(
+        conv_transpose1d(x, wt, stride=2, output_padding=1).data,
+        conv_transpose2d(x[:, :, None], wt[:, :, None], stride=(1, 2),
+                         output_padding=(0, 1)).data[:, :, 0])
+    xt = Tensor(x.tolist(), dtype=np.float64)  # Python lists and Tensors alike
+    assert conv1d(xt, w.tolist(), groups=2).shape == (2, 6, 9)
+
+
+TRANSPOSE_ERRORS = [
+    (dict(output_padding=2, stride=2), ValueError,
+     r"conv_transpose2d: output_padding \(2, 2\) must be smaller than either the stride"),
+    (dict(padding=-1), ValueError, r"conv_transpose2d: padding must be non-negative"),
+    (dict(padding=5), ValueError, r"conv_transpose2d: .*gives an empty output"),
+    (dict(channels=3), ValueError, r"conv_transpose2d: input of shape \(2, 4, 3, 3\) has 4 "
+                                   r"channels but weight of shape \(3, 2, 3, 3\)"),
+    (dict(groups=3), ValueError, r"conv_transpose2d: groups=3 must divide"),
+    (dict(bias=3), ValueError, r"conv_transpose2d: bias of shape \(3,\) for weight"),
+    (dict(stride=(1, 2, 3)), TypeError, r"conv_transpose2d: stride must be an int or a pair"),
+]
+
+
+@pytest.mark.parametrize("change, error, message", TRANSPOSE_ERRORS)
+def test_conv_transpose2d_bad_arguments(change, error, message):
+    change = dict(change)
+    channels, bias = change.pop("channels", 4), change.pop("bias", None)
+    x = np.zeros((2, 4, 3, 3))
+    w = np.zeros((channels, 2, 3, 3))
+    with pytest.raises(error, match=message):
+        conv_transpose2d(x, w, None if bias is None else np.zeros(bias), **change)
+
+
+def test_one_dimensional_and_weight_errors_name_their_op():
+    with pytest.raises(ValueError, match=r"conv1d: input must have shape \(N, C, L\)"):
+        conv1d(np.zeros((2, 4, 5, 5)), np.zeros((2, 4, 3)))
+    with pytest.raises(ValueError, match=r"conv1d: .*4 channels .*\(as a 2-D convolution"):
+        conv1d(np.zeros((2, 4, 5)), np.zeros((2, 3, 3)))
+    with pytest.raises(ValueError, match=r"conv_transpose1d: output_padding"):
+        conv_transpose1d(np.zeros((2, 4, 5)), np.zeros((4, 3, 3)), output_padding=1)
+    with pytest.raises(TypeError, match=r"conv1d: stride must be an int or a 1-tuple"):
+        conv1d(np.zeros((2, 4, 5)), np.zeros((2, 4, 3)), stride=(1, 1))
+    with pytest.raises(ValueError, match=r"conv2d_weight: grad_output of shape \(2, 3, 4, 4\)"):
+        conv2d_weight(np.zeros((2, 4, 5, 5)), (3, 4, 3, 3), np.zeros((2, 3, 4, 4)))
+
+
+# -- second derivatives ---------------------------------------------------------------------
+
+DOUBLE_BACKWARD = {  # name: (npgrad fn, torch fn (F = torch.nn.functional), shapes)
+    "conv2d": (lambda x, w, b: ops.conv2d(x, w, b, stride=2, padding=1, groups=2),
+               lambda F, x, w, b: F.conv2d(x, w, b, 2, 1, 1, 2),
+               [(2, 4, 7, 6), (6, 2, 3, 3), (6,)]),
+    "conv2d-correlation": (lambda x, w, b: ops.conv2d(x, w, b, padding=(1, 2), dilation=2),
+                           lambda F, x, w, b: F.conv2d(x, w, b, 1, (1, 2), 2),
+                           [(2, 4, 7, 6), (3, 4, 2, 3), (3,)]),
+    "conv_transpose2d": (lambda x, w, b: conv_transpose2d(x, w, b, stride=2, padding=1,
+                                                          output_padding=1, groups=2),
+                         lambda F, x, w, b: F.conv_transpose2d(x, w, b, 2, 1, 1, 2),
+                         [(2, 4, 4, 3), (4, 3, 3, 3), (6,)]),
+    "conv1d": (lambda x, w, b: conv1d(x, w, b, stride=2, padding=1),
+               lambda F, x, w, b: F.conv1d(x, w, b, 2, 1), [(2, 3, 9), (4, 3, 3), (4,)]),
+    "conv_transpose1d": (lambda x, w, b: conv_transpose1d(x, w, b, stride=3, output_padding=2),
+                         lambda F, x, w, b: F.conv_transpose1d(x, w, b, 3, 0, 2),
+                         [(2, 3, 5), (3, 2, 4), (2,)]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DOUBLE_BACKWARD))
+def test_double_backward_matches_torch(name):
+    """Gradient of a nonlinear function of the first gradients (w.r.t. x and weight),
+    against torch's double backward, float64."""
+    torch = pytest.importorskip("torch")
+    fn, torch_fn, shapes = DOUBLE_BACKWARD[name]
+    r = np.random.default_rng(11)
+    arrays = [r.standard_normal(shape) for shape in shapes]
+    ours = [Tensor(a, requires_grad=True) for a in arrays]
+    theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
+    out, expected = fn(*ours), torch_fn(torch.nn.functional, *theirs)
+    upstream = r.standard_normal(out.shape)
+    gx, gw = grad((out * Tensor(upstream) * out).sum(), ours[:2], create_graph=True)
+    tx, tw = torch.autograd.grad((expected * torch.tensor(upstream) * expected).sum(),
+                                 theirs[:2], create_graph=True)
+    np.testing.assert_allclose(gx.data, tx.detach().numpy(), rtol=1e-9, atol=1e-10)
+    ((gx * gx).sum() + (gw.tanh() * gw).sum()).backward()
+    ((tx * tx).sum() + (tw.tanh() * tw).sum()).backward()
+    for t, tt in zip(ours, theirs):
+        np.testing.assert_allclose(t.grad.data, tt.grad.numpy(), rtol=1e-8, atol=1e-9)
+
+
+def test_wgan_gp_gradient_penalty_matches_torch():
+    """A WGAN-GP critic step (conv, batch norm, ReLU, conv, linear) with the gradient
+    penalty on interpolates: every parameter gradient equals PyTorch's double backward."""
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    r = np.random.default_rng(12)
+    real, fake = r.standard_normal((4, 2, 8, 8)), r.standard_normal((4, 2, 8, 8))
+    alpha = r.uniform(size=(4, 1, 1, 1))
+    params = [r.standard_normal((4, 2, 3, 3)) * 0.4, r.standard_normal(4) * 0.1,
+              1 + 0.1 * r.standard_normal(4), 0.1 * r.standard_normal(4),
+              r.standard_normal((6, 4, 3, 3)) * 0.3, r.standard_normal(6) * 0.1,
+              r.standard_normal((1, 6 * 4 * 4)) * 0.1, np.zeros(1)]
+
+    def critic(x, p, bn, lib):
+        w1, b1, gamma, beta, w2, b2, w3, b3 = p
+        if lib == "torch":
+            h = F.conv2d(x, w1, b1, padding=1)
+            h = F.relu(F.batch_norm(h, *bn, gamma, beta, training=True))
+            h = F.relu(F.conv2d(h, w2, b2, stride=2, padding=1))
+            return F.linear(h.reshape(h.shape[0], -1), w3, b3)
+        h = ops.conv2d(x, w1, b1, padding=1)
+        h = ops.relu(ops.batch_norm(h, *bn, gamma, beta, training=True))
+        h = ops.relu(ops.conv2d(h, w2, b2, stride=2, padding=1))
+        return ops.linear(h.reshape(h.shape[0], -1), w3, b3)
+
+    ours = [Tensor(p.copy(), requires_grad=True) for p in params]
+    stats = [np.zeros(4), np.ones(4)]
+    interpolates = Tensor(alpha * real + (1 - alpha) * fake, requires_grad=True)
+    (gx,) = grad(critic(interpolates, ours, stats, "ours").sum(), interpolates, create_graph=True)
+    norms = ops.sqrt((gx.reshape(4, -1) ** 2).sum(axis=1))
+    penalty = ((norms - 1) ** 2).mean()
+    loss = (critic(Tensor(fake), ours, stats, "ours").mean()
+            - critic(Tensor(real), ours, stats, "ours").mean() + 10 * penalty)
+    loss.backward()
+
+    theirs = [torch.tensor(p, requires_grad=True) for p in params]
+    tstats = [torch.zeros(4, dtype=torch.float64), torch.ones(4, dtype=torch.float64)]
+    tinter = torch.tensor(alpha * real + (1 - alpha) * fake, requires_grad=True)
+    (tgx,) = torch.autograd.grad(critic(tinter, theirs, tstats, "torch").sum(), tinter,
+                                 create_graph=True)
+    tpenalty = ((tgx.reshape(4, -1).norm(dim=1) - 1) ** 2).mean()
+    tloss = (critic(torch.tensor(fake), theirs, tstats, "torch").mean()
+             - critic(torch.tensor(real), theirs, tstats, "torch").mean() + 10 * tpenalty)
+    tloss.backward()
+    np.testing.assert_allclose(penalty.item(), tpenalty.item(), rtol=1e-10)
+    assert abs(tpenalty.item()) > 1e-3  # the penalty term is not negligible
+    for i, (t, tt) in enumerate(zip(ours, theirs)):
+        np.testing.assert_allclose(t.grad.data, tt.grad.numpy(), rtol=1e-7, atol=1e-9,
+                                   err_msg=f"parameter {i}")
+    np.testing.assert_allclose(stats[0], tstats[0].numpy(), rtol=1e-10)
