@@ -15,25 +15,32 @@ from ops.dropout import dropout
 from ops.linalg import linear, matmul
 from ops.products import cross, dot, einsum, inner, kron, outer, tensordot, vdot
 from ops.loss import (
-    binary_cross_entropy_with_logits, cross_entropy, mse_loss, multi_margin_loss, nll_loss,
+    binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss, kl_div,
+    l1_loss, mse_loss, multi_margin_loss, nll_loss, smooth_l1_loss,
 )
 from ops.norm import batch_norm, group_norm, layer_norm
-from ops.pool import avg_pool2d, max_pool2d
-from ops.reduce import logsumexp, max, mean, min, std, sum, var
-from ops.shape import broadcast_to, concatenate, pad, reshape, stack, transpose
+from ops.pool import (
+    adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d, avg_pool1d,
+    avg_pool2d, max_pool1d, max_pool2d,
+)
+from ops.upsample import interpolate, pixel_shuffle, pixel_unshuffle
+from ops import index, reduce, shape  # reductions, shape and indexing: names listed there
+from ops.reduce import *  # noqa: E402,F401,F403
+from ops.shape import *  # noqa: E402,F401,F403
+from ops.index import *  # noqa: E402,F401,F403
 
 __all__ = [
     "abs", "add", "clip", "div", "exp", "log", "maximum", "minimum", "mul", "neg", "pow",
     "sqrt", "sub", "where",
     "gelu", "leaky_relu", "log_softmax", "relu", "sigmoid", "softmax", "tanh",
-    "logsumexp", "max", "mean", "min", "std", "sum", "var",
-    "broadcast_to", "concatenate", "pad", "reshape", "stack", "transpose",
     "linear", "matmul",
     "cross", "dot", "einsum", "inner", "kron", "outer", "tensordot", "vdot",
     "conv1d", "conv2d", "conv2d_weight", "conv_transpose1d", "conv_transpose2d",
     "max_pool2d", "avg_pool2d", "batch_norm", "layer_norm", "group_norm", "dropout",
     "cross_entropy", "nll_loss", "multi_margin_loss", "mse_loss",
     "binary_cross_entropy_with_logits",
+    "binary_cross_entropy", "l1_loss", "smooth_l1_loss", "huber_loss", "kl_div",
     "box_iou", "nms", "average_precision", "mean_average_precision",
 ]
 __all__ += numeric.__all__ + trig.__all__
+__all__ += reduce.__all__ + shape.__all__ + index.__all__

@@ -1,47 +1,154 @@
-"""Reductions: sum mean max min var std logsumexp (NumPy's axis/keepdims semantics)."""
+"""Reductions with NumPy's names and signatures.
+
+Rules: sum prod mean var std max min cumsum cumprod logsumexp. Each takes NumPy's
+keywords (`axis`, `keepdims`, `dtype`, `where`, `initial`, `ddof`), accepts PyTorch's
+`dim=` as an alias of `axis=`, and refuses `out=` with a TypeError. Compositions of
+them: amax amin ptp diff nansum nanmean nanvar nanstd nanmax nanmin average median
+quantile percentile.
+
+A `where=` mask is a constant of the forward pass: a masked-out element gets a zero
+gradient, so every VJP stays linear in `g`.
+"""
+import warnings
+
 import numpy as np
 
-from autograd.function import Function, register
-from autograd.tensor import apply
+from autograd.function import Function, call, register
+from autograd.tensor import Tensor, apply
 from ops._util import kept_shape, normalize_axes
+
+_NoValue = np._NoValue  # NumPy's "argument not given" marker (initial=, keepdims=)
+
+
+def resolve_axis(op, axis, dim):
+    """`dim=` (PyTorch) as an alias of `axis=` (NumPy); both at once is an error."""
+    if dim is None:
+        return axis
+    if axis is not None:
+        raise TypeError(f"{op}: got both axis={axis} and dim={dim}; pass one of them")
+    return dim
+
+
+def refuse_out(op, out):
+    if out is not None:
+        raise TypeError(f"{op}: out= is not supported (npgrad ops return a new tensor)")
+
+
+def _data(x):
+    return x.data if isinstance(x, Tensor) else x
 
 
 class _Reduction(Function):
-    """Shared bookkeeping: normalised axes, and g reshaped to keepdims form."""
+    """Shared bookkeeping: normalised axes, the `where=` mask, g in keepdims form."""
 
-    def setup(self, a, axis, keepdims):
+    mask = None
+
+    def setup(self, a, axis, dim, out, keepdims, where=True):
+        refuse_out(self.name, out)
         self.shape = np.shape(a)
-        self.axes = normalize_axes(axis, len(self.shape), self.name)
-        self.keepdims = keepdims
-        self.count = int(np.prod([self.shape[i] for i in self.axes], dtype=np.int64))
+        self.axes = normalize_axes(resolve_axis(self.name, axis, dim), len(self.shape), self.name)
+        self.keepdims = bool(keepdims) if keepdims is not _NoValue else False
+        where = _data(where)
+        if where is not True:
+            where = np.asarray(where)
+            if where.dtype != np.bool_:
+                raise TypeError(f"{self.name}: where= must be a boolean mask, got dtype {where.dtype}")
+            try:
+                self.mask = np.broadcast_to(where, self.shape)
+            except ValueError:
+                raise ValueError(
+                    f"{self.name}: where= mask of shape {where.shape} does not broadcast to "
+                    f"the input's shape {self.shape}") from None
+        if self.mask is None:
+            self.count = int(np.prod([self.shape[i] for i in self.axes], dtype=np.int64))
+        else:  # per reduced slice, in keepdims form
+            self.count = self.mask.sum(axis=self.axes, keepdims=True)
+        return self.mask if self.mask is not None else True
 
     def kept(self, g):
         """g (or a reduced output) with the reduced axes restored as size 1."""
         return g if self.keepdims else g.reshape(kept_shape(self.shape, self.axes))
 
+    def spread(self, g):
+        """The reduced-shape g broadcast back over the input (masked-out elements zero)."""
+        g = call("broadcast_to", self.kept(g), shape=self.shape)
+        return g if self.mask is None else g * self.mask
+
+    def numpy_error(self, a, error):
+        return ValueError(f"{self.name}: {error} (input of shape {np.shape(a)}, axis {self.axes})")
+
 
 @register("sum")
 class Sum(_Reduction):
-    """Sum over `axis`."""
+    """Sum over `axis`, with NumPy's `dtype`, `initial` and `where`."""
 
-    def forward(self, a, axis=None, keepdims=False):
-        self.setup(a, axis, keepdims)
-        return np.sum(a, axis=self.axes, keepdims=keepdims)
+    def forward(self, a, axis=None, dtype=None, out=None, keepdims=False, initial=_NoValue,
+                where=True, dim=None):
+        where = self.setup(a, axis, dim, out, keepdims, where)
+        return np.sum(a, axis=self.axes, dtype=dtype, keepdims=self.keepdims, initial=initial,
+                      where=where)
 
     def vjp(self, g):
-        return np.broadcast_to(self.kept(g), self.shape)
+        return self.spread(g)
 
 
 @register("mean")
 class Mean(_Reduction):
-    """Mean over `axis`."""
+    """Mean over `axis` (over the `where=` elements only); an empty slice gives NaN."""
 
-    def forward(self, a, axis=None, keepdims=False):
-        self.setup(a, axis, keepdims)
-        return np.mean(a, axis=self.axes, keepdims=keepdims)
+    def forward(self, a, axis=None, dtype=None, out=None, keepdims=False, where=True, dim=None):
+        where = self.setup(a, axis, dim, out, keepdims, where)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.scale = np.divide(1.0, self.count, dtype=np.result_type(a, np.float32) if dtype is None else dtype)
+        if np.any(self.count == 0):
+            warnings.warn(f"{self.name}: mean of an empty slice", RuntimeWarning, stacklevel=3)
+        with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return np.mean(a, axis=self.axes, dtype=dtype, keepdims=self.keepdims, where=where)
 
     def vjp(self, g):
-        return np.broadcast_to(self.kept(g) / self.count, self.shape)
+        return self.spread(g) * self.scale
+
+
+@register("prod")
+class Prod(_Reduction):
+    """Product over `axis`; zeros handled exactly (one zero gets the product of the rest)."""
+
+    def forward(self, a, axis=None, dtype=None, out=None, keepdims=False, initial=_NoValue,
+                where=True, dim=None):
+        where = self.setup(a, axis, dim, out, keepdims, where)
+        result = np.prod(a, axis=self.axes, dtype=dtype, keepdims=self.keepdims, initial=initial,
+                         where=where)
+        self.initial = 1 if initial is _NoValue else initial
+        active = a == 0 if self.mask is None else (a == 0) & self.mask
+        self.zeros = active
+        self.save(a, result)
+        return result
+
+    def vjp(self, g):
+        a, result = self.saved
+        grad = self.spread(g)
+        if not self.zeros.any():
+            # masked-out elements act as 1 (their gradient is zero anyway)
+            safe = a if self.mask is None else call("where", self.mask, a, np.ones((), dtype=a.dtype))
+            return grad * call("broadcast_to", self.kept(result), shape=self.shape) / safe
+        # with zeros: the product of the others, exactly (a polynomial, so higher orders
+        # are right too): row i of a (K, K) stack with a 1 on the diagonal, multiplied out
+        x = a if self.mask is None else call("where", self.mask, a, np.ones((), dtype=a.dtype))
+        rest = [i for i in range(len(self.shape)) if i not in self.axes]
+        order = rest + list(self.axes)
+        lead = tuple(self.shape[i] for i in rest)
+        count = int(np.prod([self.shape[i] for i in self.axes], dtype=np.int64))
+        flat = call("transpose", x, axes=tuple(order)).reshape(lead + (count,))
+        others = call("prod", _others_stack(flat, count), axis=-1) * self.initial
+        others = others.reshape(tuple(self.shape[i] for i in order))
+        return grad * call("transpose", others, axes=tuple(np.argsort(order)))
+
+
+def _others_stack(flat, count):
+    """(..., K) -> (..., K, K): row i is `flat` with element i replaced by 1."""
+    spread = call("broadcast_to", flat[..., None, :], shape=flat.shape[:-1] + (count, count))
+    return call("where", np.eye(count, dtype=bool), np.ones((), dtype=flat.dtype), spread)
 
 
 class _Extreme(_Reduction):
@@ -49,19 +156,24 @@ class _Extreme(_Reduction):
 
     pick = None
 
-    def forward(self, a, axis=None, keepdims=False):
-        self.setup(a, axis, keepdims)
-        if a.size == 0:
-            raise ValueError(f"{self.name}: zero-size input of shape {a.shape}")
-        out = self.pick(a, axis=self.axes, keepdims=True)
-        winners = a == out
-        # constant a.e., so it is also right for higher order
-        self.save(winners / winners.sum(axis=self.axes, keepdims=True).astype(a.dtype))
-        return out if keepdims else out.reshape([n for i, n in enumerate(a.shape) if i not in self.axes])
+    def forward(self, a, axis=None, out=None, keepdims=False, initial=_NoValue, where=True,
+                dim=None):
+        where = self.setup(a, axis, dim, out, keepdims, where)
+        try:
+            best = self.pick(a, axis=self.axes, keepdims=True, initial=initial, where=where)
+        except ValueError as e:
+            raise self.numpy_error(a, e) from None
+        winners = a == best
+        if self.mask is not None:
+            winners &= self.mask
+        counts = winners.sum(axis=self.axes, keepdims=True)
+        # constant a.e., so it is also right for higher order; no winner: `initial` won
+        self.share = winners / np.maximum(counts, 1).astype(a.dtype)
+        return best if self.keepdims else best.reshape(
+            [n for i, n in enumerate(a.shape) if i not in self.axes])
 
     def vjp(self, g):
-        (share,) = self.saved
-        return self.kept(g) * share
+        return self.kept(g) * self.share
 
 
 @register("max")
@@ -78,89 +190,443 @@ class Min(_Extreme):
     pick = staticmethod(np.min)
 
 
-@register("var")
-class Var(_Reduction):
-    """Variance over `axis` with `ddof` (0 by default, as NumPy)."""
+class _Moment(_Reduction):
+    """var/std bookkeeping: ddof (or its NumPy 2 alias `correction`), the centred input."""
 
-    def forward(self, a, axis=None, keepdims=False, ddof=0):
-        self.setup(a, axis, keepdims)
+    def setup_moment(self, a, axis, dim, out, keepdims, where, ddof, mean, correction):
+        if mean is not _NoValue and mean is not None:
+            raise TypeError(f"{self.name}: mean= is not supported; the mean is computed from the input")
+        if correction is not _NoValue and correction is not None:
+            if ddof != 0:
+                raise TypeError(f"{self.name}: got both ddof= and correction=; pass one of them")
+            ddof = correction
+        where = self.setup(a, axis, dim, out, keepdims, where)
         self.ddof = ddof
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.denominator = np.maximum(self.count - ddof, 0)
+        if np.any(self.denominator == 0):
+            warnings.warn(f"{self.name}: degrees of freedom <= 0 for a slice", RuntimeWarning,
+                          stacklevel=3)
+        return where, ddof
+
+    def centred(self, a):
+        """a minus its (masked) mean over the axes; masked-out elements zero."""
+        m = call("mean", a, axis=self.axes, keepdims=True, where=True if self.mask is None else self.mask)
+        c = a - m
+        return c if self.mask is None else call("where", self.mask, c, np.zeros((), dtype=c.dtype))
+
+
+@register("var")
+class Var(_Moment):
+    """Variance over `axis` with `ddof` (0 by default); no degrees of freedom give NaN."""
+
+    def forward(self, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=True,
+                mean=_NoValue, correction=_NoValue, dim=None):
+        where, ddof = self.setup_moment(a, axis, dim, out, keepdims, where, ddof, mean, correction)
         self.save(a)
-        return np.var(a, axis=self.axes, keepdims=keepdims, ddof=ddof)
+        with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return np.var(a, axis=self.axes, dtype=dtype, ddof=ddof, keepdims=self.keepdims, where=where)
 
     def vjp(self, g):
         (a,) = self.saved
-        centred = a - a.mean(axis=self.axes, keepdims=True)
-        return self.kept(g) * centred * (2 / (self.count - self.ddof))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = 2.0 / self.denominator  # inf where no degrees of freedom: NaN, as torch
+        if np.ndim(scale):
+            scale = np.broadcast_to(scale, self.shape)
+        return call("broadcast_to", self.kept(g), shape=self.shape) * self.centred(a) * scale
 
 
 @register("std")
-class Std(_Reduction):
+class Std(_Moment):
     """Standard deviation over `axis` with `ddof` (0 by default)."""
 
-    def forward(self, a, axis=None, keepdims=False, ddof=0):
-        self.setup(a, axis, keepdims)
-        self.ddof = ddof
-        out = np.asarray(np.std(a, axis=self.axes, keepdims=keepdims, ddof=ddof))
-        self.save(a, out)
-        return out
+    def forward(self, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=True,
+                mean=_NoValue, correction=_NoValue, dim=None):
+        where, ddof = self.setup_moment(a, axis, dim, out, keepdims, where, ddof, mean, correction)
+        with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            result = np.asarray(np.std(a, axis=self.axes, dtype=dtype, ddof=ddof,
+                                       keepdims=self.keepdims, where=where))
+        self.save(a, result)
+        return result
 
     def vjp(self, g):
-        a, out = self.saved
-        centred = a - a.mean(axis=self.axes, keepdims=True)
+        a, result = self.saved
         with np.errstate(divide="ignore", invalid="ignore"):
-            return self.kept(g) * centred / (self.kept(out) * (self.count - self.ddof))
+            scale = 1.0 / self.denominator
+        if np.ndim(scale):
+            scale = np.broadcast_to(scale, self.shape)
+        spread = call("broadcast_to", self.kept(g) / self.kept(result), shape=self.shape)
+        return spread * self.centred(a) * scale
 
 
 @register("logsumexp")
 class LogSumExp(_Reduction):
     """log(sum(exp(a))) over `axis`, shifted by the max so +-1000 stays finite."""
 
-    def forward(self, a, axis=None, keepdims=False):
-        self.setup(a, axis, keepdims)
-        m = np.max(a, axis=self.axes, keepdims=True)
-        m = np.where(np.isfinite(m), m, 0)
-        out = np.log(np.exp(a - m).sum(axis=self.axes, keepdims=True)) + m
-        if not keepdims:
-            out = out.reshape([n for i, n in enumerate(a.shape) if i not in self.axes])
-        self.save(a, out)
-        return out
+    def forward(self, a, axis=None, keepdims=False, dim=None):
+        self.setup(a, axis, dim, None, keepdims)
+        if a.size == 0:
+            m = np.zeros(kept_shape(a.shape, self.axes), dtype=a.dtype)
+        else:
+            m = np.max(a, axis=self.axes, keepdims=True)
+            m = np.where(np.isfinite(m), m, 0)
+        with np.errstate(divide="ignore"):
+            result = np.log(np.exp(a - m).sum(axis=self.axes, keepdims=True)) + m
+        if not self.keepdims:
+            result = result.reshape([n for i, n in enumerate(a.shape) if i not in self.axes])
+        self.save(a, result)
+        return result
 
     def vjp(self, g):
-        a, out = self.saved
-        return self.kept(g) * np.exp(a - self.kept(out))
+        a, result = self.saved
+        return self.kept(g) * np.exp(a - self.kept(result))
 
 
-def sum(x, axis=None, keepdims=False):  # noqa: A001
-    """Sum over `axis` (all axes by default)."""
-    return apply(Sum, x, axis=axis, keepdims=keepdims)
+class _Scan(Function):
+    """cumsum/cumprod bookkeeping: axis=None scans the flattened input."""
+
+    def setup(self, a, axis, dim, out):
+        refuse_out(self.name, out)
+        axis = resolve_axis(self.name, axis, dim)
+        self.shape = a.shape
+        if axis is None:
+            a = a.reshape(-1)
+            axis = 0
+        (self.axis,) = normalize_axes(axis, a.ndim, self.name) if a.ndim else (0,)
+        if a.ndim == 0:
+            a = a.reshape(1)
+        self.reverse = (slice(None),) * self.axis + (slice(None, None, -1),)
+        return a
+
+    def reverse_cumsum(self, g):
+        return call("cumsum", g[self.reverse], axis=self.axis)[self.reverse]
 
 
-def mean(x, axis=None, keepdims=False):
-    """Mean over `axis`."""
-    return apply(Mean, x, axis=axis, keepdims=keepdims)
+@register("cumsum")
+class Cumsum(_Scan):
+    """Running sum along `axis` (the flattened input when axis is None)."""
+
+    def forward(self, a, axis=None, dtype=None, out=None, dim=None):
+        a = self.setup(a, axis, dim, out)
+        return np.cumsum(a, axis=self.axis, dtype=dtype)
+
+    def vjp(self, g):
+        return self.reverse_cumsum(g).reshape(self.shape)
 
 
-def max(x, axis=None, keepdims=False):  # noqa: A001
-    """Maximum over `axis`; ties split the gradient evenly."""
-    return apply(Max, x, axis=axis, keepdims=keepdims)
+@register("cumprod")
+class Cumprod(_Scan):
+    """Running product along `axis`; exact with zeros (as torch's cumprod_backward)."""
+
+    def forward(self, a, axis=None, dtype=None, out=None, dim=None):
+        a = self.setup(a, axis, dim, out)
+        result = np.cumprod(a, axis=self.axis, dtype=dtype)
+        self.save(a, result)
+        self.has_zero = bool((a == 0).any())
+        return result
+
+    def vjp(self, g):
+        a, result = self.saved
+        if not self.has_zero:
+            return (self.reverse_cumsum(g * result) / a).reshape(self.shape)
+        # with zeros: d out_k / d a_i = prod_{j <= k, j != i} a_j for k >= i, exactly (a
+        # polynomial, so higher orders are right too), from an (n, n) stack per slice
+        n = a.shape[self.axis]
+        order = [i for i in range(a.ndim) if i != self.axis] + [self.axis]
+        flat = call("transpose", a, axes=tuple(order))  # (..., n)
+        partial = call("cumprod", _others_stack(flat, n), axis=-1)  # [..., i, k]
+        later = np.triu(np.ones((n, n), dtype=bool))  # k >= i
+        gt = call("transpose", g, axes=tuple(order))[..., None, :]
+        grad = call("sum", call("where", later, gt * partial, np.zeros((), dtype=a.dtype)), axis=-1)
+        return call("transpose", grad, axes=tuple(np.argsort(order))).reshape(self.shape)
 
 
-def min(x, axis=None, keepdims=False):  # noqa: A001
-    """Minimum over `axis`; ties split the gradient evenly."""
-    return apply(Min, x, axis=axis, keepdims=keepdims)
+# ------------------------------------------------------------------ public functions
+def _wrap(x):
+    return x if isinstance(x, Tensor) else Tensor(x)
 
 
-def var(x, axis=None, keepdims=False, ddof=0):
-    """Variance over `axis` (ddof=0)."""
-    return apply(Var, x, axis=axis, keepdims=keepdims, ddof=ddof)
+def _detach_for_dtype(x, dtype):
+    """An integer/bool result dtype has no gradient: reduce the data only."""
+    if dtype is not None and np.dtype(dtype).kind not in "fc" and isinstance(x, Tensor):
+        return x.detach()
+    return x
 
 
-def std(x, axis=None, keepdims=False, ddof=0):
-    """Standard deviation over `axis` (ddof=0)."""
-    return apply(Std, x, axis=axis, keepdims=keepdims, ddof=ddof)
+def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NoValue, where=True, *,  # noqa: A001
+        dim=None):
+    """Sum over `axis` (all axes by default), as `np.sum`; `dim=` is an alias of `axis=`."""
+    return apply(Sum, _detach_for_dtype(a, dtype), axis=axis, dtype=dtype, out=out,
+                 keepdims=keepdims, initial=initial, where=where, dim=dim)
 
 
-def logsumexp(x, axis=None, keepdims=False):
+def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NoValue, where=True, *,
+         dim=None):
+    """Product over `axis`, as `np.prod`."""
+    return apply(Prod, _detach_for_dtype(a, dtype), axis=axis, dtype=dtype, out=out,
+                 keepdims=keepdims, initial=initial, where=where, dim=dim)
+
+
+def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True, dim=None):
+    """Mean over `axis`, as `np.mean`."""
+    return apply(Mean, a, axis=axis, dtype=dtype, out=out, keepdims=keepdims, where=where, dim=dim)
+
+
+def max(a, axis=None, out=None, keepdims=False, initial=_NoValue, where=True, *, dim=None):  # noqa: A001
+    """Maximum over `axis`, as `np.max`; ties split the gradient evenly."""
+    return apply(Max, a, axis=axis, out=out, keepdims=keepdims, initial=initial, where=where, dim=dim)
+
+
+def min(a, axis=None, out=None, keepdims=False, initial=_NoValue, where=True, *, dim=None):  # noqa: A001
+    """Minimum over `axis`, as `np.min`; ties split the gradient evenly."""
+    return apply(Min, a, axis=axis, out=out, keepdims=keepdims, initial=initial, where=where, dim=dim)
+
+
+amax = max
+amin = min
+
+
+def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True, mean=_NoValue,
+        correction=_NoValue, dim=None):
+    """Variance over `axis`, as `np.var` (ddof=0); no degrees of freedom give NaN."""
+    return apply(Var, a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims,
+                 where=where, mean=mean, correction=correction, dim=dim)
+
+
+def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True, mean=_NoValue,
+        correction=_NoValue, dim=None):
+    """Standard deviation over `axis`, as `np.std` (ddof=0)."""
+    return apply(Std, a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims,
+                 where=where, mean=mean, correction=correction, dim=dim)
+
+
+def logsumexp(x, axis=None, keepdims=False, *, dim=None):
     """log(sum(exp(x))) over `axis`, numerically stable."""
-    return apply(LogSumExp, x, axis=axis, keepdims=keepdims)
+    return apply(LogSumExp, x, axis=axis, keepdims=keepdims, dim=dim)
+
+
+def cumsum(a, axis=None, dtype=None, out=None, *, dim=None):
+    """Running sum along `axis` (flattened when None), as `np.cumsum`."""
+    return apply(Cumsum, _detach_for_dtype(a, dtype), axis=axis, dtype=dtype, out=out, dim=dim)
+
+
+def cumprod(a, axis=None, dtype=None, out=None, *, dim=None):
+    """Running product along `axis` (flattened when None), as `np.cumprod`."""
+    return apply(Cumprod, _detach_for_dtype(a, dtype), axis=axis, dtype=dtype, out=out, dim=dim)
+
+
+def ptp(a, axis=None, out=None, keepdims=False, *, dim=None):
+    """Peak to peak (max - min) over `axis`, as `np.ptp`."""
+    refuse_out("ptp", out)
+    axis = resolve_axis("ptp", axis, dim)
+    return max(a, axis=axis, keepdims=keepdims) - min(a, axis=axis, keepdims=keepdims)
+
+
+def diff(a, n=1, axis=-1, prepend=_NoValue, append=_NoValue, *, dim=None):
+    """n-th discrete difference along `axis`, as `np.diff`."""
+    from ops.shape import concatenate
+
+    axis = resolve_axis("diff", axis, dim)
+    a = _wrap(a)
+    if n < 0:
+        raise ValueError(f"diff: order n must be non-negative, got {n}")
+    if a.ndim == 0:
+        raise ValueError("diff: needs an input of at least one dimension")
+    (axis,) = normalize_axes(axis, a.ndim, "diff")
+    parts = []
+    for extra in (prepend, append):
+        if extra is _NoValue:
+            parts.append(None)
+            continue
+        extra = _wrap(extra)
+        if extra.ndim == 0:
+            shape = list(a.shape)
+            shape[axis] = 1
+            extra = extra.broadcast_to(tuple(shape))
+        parts.append(extra)
+    if parts[0] is not None or parts[1] is not None:
+        a = concatenate([p for p in (parts[0], a, parts[1]) if p is not None], axis=axis)
+    lead = (slice(None),) * axis
+    for _ in range(n):
+        a = a[lead + (slice(1, None),)] - a[lead + (slice(None, -1),)]
+    return a
+
+
+def _not_nan(a):
+    return ~np.isnan(_data(a))
+
+
+def _and_where(mask, where):
+    where = _data(where)
+    return mask if where is True else mask & np.asarray(where, dtype=bool)
+
+
+def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NoValue, where=True, *,
+           dim=None):
+    """Sum treating NaN as zero (zero gradient there), as `np.nansum`."""
+    a = _wrap(a)
+    return sum(a, axis, dtype, out, keepdims, initial, _and_where(_not_nan(a), where), dim=dim)
+
+
+def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True, dim=None):
+    """Mean of the non-NaN elements, as `np.nanmean`."""
+    a = _wrap(a)
+    return mean(a, axis, dtype, out, keepdims, where=_and_where(_not_nan(a), where), dim=dim)
+
+
+def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True,
+           mean=_NoValue, correction=_NoValue, dim=None):
+    """Variance of the non-NaN elements, as `np.nanvar`."""
+    a = _wrap(a)
+    return var(a, axis, dtype, out, ddof, keepdims, where=_and_where(_not_nan(a), where),
+               mean=mean, correction=correction, dim=dim)
+
+
+def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True,
+           mean=_NoValue, correction=_NoValue, dim=None):
+    """Standard deviation of the non-NaN elements, as `np.nanstd`."""
+    a = _wrap(a)
+    return std(a, axis, dtype, out, ddof, keepdims, where=_and_where(_not_nan(a), where),
+               mean=mean, correction=correction, dim=dim)
+
+
+def _nan_extreme(pick, fill, a, axis, out, keepdims, initial, where, dim):
+    a = _wrap(a)
+    valid = _and_where(_not_nan(a), where)
+    result = pick(a, axis, out, keepdims, fill if initial is _NoValue else initial, valid, dim=dim)
+    if initial is _NoValue:  # an all-NaN slice gives NaN, as NumPy (with its warning)
+        axes = normalize_axes(resolve_axis(pick.__name__, axis, dim), a.ndim, "nan" + pick.__name__)
+        empty = ~np.broadcast_to(valid, a.shape).any(axis=axes, keepdims=bool(keepdims))
+        if empty.any():
+            warnings.warn("All-NaN slice encountered", RuntimeWarning, stacklevel=3)
+            result = call("where", empty, np.array(np.nan, dtype=a.dtype), result)
+    return result
+
+
+def nanmax(a, axis=None, out=None, keepdims=False, initial=_NoValue, where=True, *, dim=None):
+    """Maximum ignoring NaN, as `np.nanmax`."""
+    return _nan_extreme(max, -np.inf, a, axis, out, keepdims, initial, where, dim)
+
+
+def nanmin(a, axis=None, out=None, keepdims=False, initial=_NoValue, where=True, *, dim=None):
+    """Minimum ignoring NaN, as `np.nanmin`."""
+    return _nan_extreme(min, np.inf, a, axis, out, keepdims, initial, where, dim)
+
+
+def average(a, axis=None, weights=None, returned=False, *, keepdims=False, dim=None):
+    """Weighted mean over `axis`, as `np.average`; the weights are differentiable too."""
+    axis = resolve_axis("average", axis, dim)
+    a = _wrap(a)
+    if weights is None:
+        result = mean(a, axis=axis, keepdims=keepdims)
+        total = Tensor(np.full(result.shape, a.size / np.maximum(result.size, 1), dtype=result.dtype))
+    else:
+        w = _wrap(weights)
+        if w.shape != a.shape:
+            if axis is None or not isinstance(axis, (int, np.integer)) or w.ndim != 1:
+                raise ValueError(
+                    f"average: weights of shape {w.shape} differ from the input's {a.shape}; "
+                    "1-D weights need an integer axis")
+            (ax,) = normalize_axes(axis, a.ndim, "average")
+            if w.shape[0] != a.shape[ax]:
+                raise ValueError(
+                    f"average: {w.shape[0]} weights for axis {ax} of length {a.shape[ax]}")
+            w = w.reshape([-1 if i == ax else 1 for i in range(a.ndim)])
+        total = sum(w * np.ones(a.shape, dtype=w.dtype), axis=axis, keepdims=keepdims)
+        if np.any(total.data == 0):
+            raise ZeroDivisionError("average: weights sum to zero, can't be normalized")
+        result = sum(a * w, axis=axis, keepdims=keepdims) / total
+    return (result, total) if returned else result
+
+
+_METHODS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False, *,
+             weights=None, interpolation=None, dim=None):
+    """q-th quantiles over `axis`, as `np.quantile`; the gradient goes to the selected elements.
+
+    Methods: linear (default), lower, higher, midpoint, nearest. `overwrite_input` is
+    accepted (the input is never changed).
+    """
+    return _quantile("quantile", a, q, axis, out, method, keepdims, weights, interpolation, dim)
+
+
+def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False,
+               *, weights=None, interpolation=None, dim=None):
+    """q-th percentiles over `axis`, as `np.percentile`."""
+    q = np.asarray(_data(q), dtype=np.float64) / 100
+    return _quantile("percentile", a, q, axis, out, method, keepdims, weights, interpolation, dim)
+
+
+def median(a, axis=None, out=None, overwrite_input=False, keepdims=False, *, dim=None):
+    """Median over `axis`, as `np.median` (even counts average the middle two)."""
+    return _quantile("median", a, 0.5, axis, out, "linear", keepdims, None, None, dim)
+
+
+def _quantile(op, a, q, axis, out, method, keepdims, weights, interpolation, dim):
+    from ops.index import sort
+
+    refuse_out(op, out)
+    if weights is not None:
+        raise TypeError(f"{op}: weights= is not supported")
+    if interpolation is not None:
+        method = interpolation
+    if method not in _METHODS:
+        raise ValueError(f"{op}: method {method!r} is not supported; use one of {_METHODS}")
+    axis = resolve_axis(op, axis, dim)
+    a = _wrap(a)
+    q = np.asarray(_data(q), dtype=np.float64)
+    if np.any((q < 0) | (q > 1)) or np.any(np.isnan(q)):
+        raise ValueError(f"{op}: quantiles must be in [0, 1] (percentiles in [0, 100]), got {q}")
+    axes = normalize_axes(axis, a.ndim, op)
+    rest = [i for i in range(a.ndim) if i not in axes]
+    x = a.transpose(*rest, *axes) if a.ndim else a
+    x = x.reshape(*[a.shape[i] for i in rest], -1)  # (..., K): the reduced axes flattened
+    count = x.shape[-1]
+    if count == 0:
+        raise ValueError(f"{op}: cannot take a quantile of an empty axis (input shape {a.shape})")
+    ordered = sort(x, axis=-1)
+    position = q * (count - 1)
+    low = np.floor(position).astype(np.int64)
+    high = np.minimum(low + 1, count - 1)
+    if method == "lower":
+        high, fraction = low, 0.0
+    elif method == "higher":
+        low = high = np.ceil(position).astype(np.int64)
+        fraction = 0.0
+    elif method == "nearest":  # NumPy rounds .5 to the even index
+        low = high = np.around(position).astype(np.int64)
+        fraction = 0.0
+    elif method == "midpoint":
+        high = np.ceil(position).astype(np.int64)
+        fraction = np.where(high > low, 0.5, 0.0)
+    else:
+        fraction = position - low
+    fraction = np.asarray(fraction, dtype=a.dtype)
+    # (..., *q.shape) then q's axes moved to the front, as NumPy
+    lo = ordered[..., low.reshape(-1)].reshape(*x.shape[:-1], *q.shape)
+    if np.all(fraction == 0):
+        result = lo
+    else:
+        hi = ordered[..., high.reshape(-1)].reshape(*x.shape[:-1], *q.shape)
+        result = lo + (hi - lo) * fraction
+    lead = len(x.shape) - 1
+    if q.ndim:
+        result = result.transpose(*range(lead, lead + q.ndim), *range(lead))
+    if keepdims:
+        result = result.reshape(*q.shape, *kept_shape(a.shape, axes))
+    if np.isnan(a.data).any():  # NumPy: a NaN in a slice makes its quantile NaN
+        bad = np.isnan(a.data).any(axis=axes, keepdims=bool(keepdims))
+        result = call("where", np.broadcast_to(bad, result.shape), np.array(np.nan, dtype=result.dtype),
+                      result)
+    return result
+
+
+__all__ = [
+    "sum", "prod", "mean", "max", "min", "amax", "amin", "var", "std", "logsumexp", "cumsum",
+    "cumprod", "ptp", "diff", "nansum", "nanmean", "nanvar", "nanstd", "nanmax", "nanmin",
+    "average", "median", "quantile", "percentile",
+]
