@@ -14,19 +14,31 @@ Examples
 from nn import data, init, optim
 from nn.activation import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from nn.container import ModuleList, Sequential
+from nn.conv import Conv1d, ConvTranspose1d, ConvTranspose2d
 from nn.fuse import fuse_conv_bn
 from nn.layers import AvgPool2d, Conv2d, Dropout, Flatten, Identity, Linear, MaxPool2d
-from nn.loss import CrossEntropyLoss, MSELoss, MultiMarginLoss
+from nn.loss import (
+    BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss,
+    MultiMarginLoss, NLLLoss, SmoothL1Loss,
+)
 from nn.module import IncompatibleKeys, Module, StateDictError
 from nn.normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm
 from nn.parameter import Parameter
+from nn.pooling import (
+    AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AvgPool1d, MaxPool1d,
+    PixelShuffle, PixelUnshuffle, Unflatten, Upsample,
+)
 from nn.serialization import load, save
 
 __all__ = [
     "Module", "Parameter", "StateDictError", "IncompatibleKeys",
-    "Linear", "Conv2d", "MaxPool2d", "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "LayerNorm",
+    "Linear", "Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d",
+    "MaxPool2d", "AvgPool2d", "MaxPool1d", "AvgPool1d", "AdaptiveAvgPool1d",
+    "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "Upsample", "PixelShuffle",
+    "PixelUnshuffle", "Unflatten", "BatchNorm1d", "BatchNorm2d", "LayerNorm",
     "GroupNorm", "Dropout", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "Softmax",
     "LogSoftmax", "Flatten", "Identity", "Sequential", "ModuleList",
-    "CrossEntropyLoss", "MSELoss", "MultiMarginLoss",
+    "CrossEntropyLoss", "MSELoss", "MultiMarginLoss", "NLLLoss", "L1Loss", "SmoothL1Loss",
+    "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "KLDivLoss",
     "init", "optim", "data", "fuse_conv_bn", "save", "load",
 ]

@@ -16,7 +16,7 @@ keeps the fast strided kernels.
 """
 import numpy as np
 
-from autograd.function import Function, call, register
+from autograd.function import Function, call, register, registry
 from autograd.tensor import apply
 from ops._util import check_float
 from ops.conv import pad2d, pair, window_geometry, window_slice
@@ -114,7 +114,7 @@ class MaxPool2d(_Pool2d):
     def vjp(self, g):
         (arg,) = self.saved
         if hasattr(g, "grad_fn"):  # create_graph: a recorded scatter at the winners
-            return self.scatter_graph(g, self.window_index(arg.data))
+            return self.scatter_graph(g, self.window_index(_array(arg)))
         if (np.argsort(g.strides, kind="stable")[::-1] != self.layout).any():
             # one copy into x's (and arg's) memory layout, not KH * KW transposing reads
             ordered = np.empty_like(arg, dtype=g.dtype)
@@ -153,3 +153,180 @@ def max_pool2d(x, kernel_size, stride=None, padding=0):
 def avg_pool2d(x, kernel_size, stride=None, padding=0):
     """Average pooling of NCHW input; zero padding counts in the divisor (as PyTorch)."""
     return apply(AvgPool2d, x, kernel_size=kernel_size, stride=stride, padding=padding)
+
+
+def _array(a):
+    """The ndarray behind a saved value (re-wrapped as a Tensor under create_graph)."""
+    return a if isinstance(a, np.ndarray) else a.data
+
+
+def _adaptive_size(op, output_size, in_size):
+    """output_size (int, or a tuple with None for 'same as input') as a tuple of positive ints."""
+    sizes = (output_size,) * len(in_size) if not isinstance(output_size, (tuple, list)) \
+        else tuple(output_size)
+    if len(sizes) != len(in_size):
+        raise ValueError(f"{op}: output_size {output_size!r} should have {len(in_size)} entries")
+    out = []
+    for s, n in zip(sizes, in_size):
+        if s is None:
+            s = n
+        if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1:
+            raise ValueError(f"{op}: output_size must hold positive ints (or None), got {output_size!r}")
+        out.append(int(s))
+    return tuple(out)
+
+
+def adaptive_windows(in_size, out_size):
+    """PyTorch's adaptive windows along one axis: [floor(i n / m), ceil((i + 1) n / m))."""
+    starts = [(i * in_size) // out_size for i in range(out_size)]
+    ends = [-((-(i + 1) * in_size) // out_size) for i in range(out_size)]
+    return starts, ends
+
+
+def _check_spatial(op, x, dims):
+    if x.ndim != dims + 2:
+        shape = "(N, C, L)" if dims == 1 else "(N, C, H, W)"
+        raise ValueError(f"{op}: expected an input of shape {shape}, got shape {x.shape}")
+    if 0 in x.shape[2:]:
+        raise ValueError(f"{op}: input of shape {x.shape} has an empty spatial dimension")
+
+
+class Separable(Function):
+    """A linear map applied along H and W separately: out = rows @ x @ cols.T.
+
+    rows (OH, H) and cols (OW, W) are constant matrices (adaptive averaging, linear
+    interpolation, nearest-neighbour selection), so the VJP rows.T @ g @ cols is two
+    GEMMs, written with `call("matmul")`: differentiable again under create_graph.
+    """
+
+    def apply_matrices(self, x, rows, cols):
+        self.rows, self.cols = rows.astype(x.dtype), cols.astype(x.dtype)
+        return np.matmul(np.matmul(self.rows, x), self.cols.T)  # (N, C, OH, W) -> (N, C, OH, OW)
+
+    def vjp(self, g):
+        return call("matmul", self.rows.T, call("matmul", g, self.cols))
+
+
+@register("adaptive_avg_pool2d")
+class AdaptiveAvgPool2d(Separable):
+    """Mean over PyTorch's adaptive windows of (N, C, H, W) input, to (OH, OW)."""
+
+    def forward(self, x, output_size):
+        check_float("adaptive_avg_pool2d", x)
+        _check_spatial("adaptive_avg_pool2d", x, 2)
+        size = _adaptive_size("adaptive_avg_pool2d", output_size, x.shape[2:])
+        rows, cols = (_average_matrix(n, m) for n, m in zip(x.shape[2:], size))
+        return self.apply_matrices(x, rows, cols)
+
+
+def _average_matrix(in_size, out_size):
+    """(out, in) matrix whose row i averages adaptive window i."""
+    matrix = np.zeros((out_size, in_size))
+    for i, (start, end) in enumerate(zip(*adaptive_windows(in_size, out_size))):
+        matrix[i, start:end] = 1.0 / (end - start)
+    return matrix
+
+
+@register("adaptive_max_pool2d")
+class AdaptiveMaxPool2d(Function):
+    """Max over PyTorch's adaptive windows of (N, C, H, W) input; gradient to the first arg-max."""
+
+    def forward(self, x, output_size):
+        check_float("adaptive_max_pool2d", x)
+        _check_spatial("adaptive_max_pool2d", x, 2)
+        N, C, H, W = x.shape
+        OH, OW = _adaptive_size("adaptive_max_pool2d", output_size, (H, W))
+        # flat (h * W + w) indices of every window's elements, row-major, padded to the
+        # largest window with the window's own first element (never a new first arg-max)
+        windows = []
+        for hs, he in zip(*adaptive_windows(H, OH)):
+            for ws, we in zip(*adaptive_windows(W, OW)):
+                windows.append((np.arange(hs, he)[:, None] * W + np.arange(ws, we)).ravel())
+        K = max(len(w) for w in windows)
+        index = np.array([np.pad(w, (0, K - len(w)), mode="edge") for w in windows])  # (OH*OW, K)
+        values = x.reshape(N, C, H * W)[:, :, index]  # (N, C, OH*OW, K)
+        arg = values.argmax(axis=-1)[..., None]  # first maximum (NaN wins, as torch)
+        out = np.take_along_axis(values, arg, axis=-1).reshape(N, C, OH, OW)
+        winners = index[np.arange(OH * OW), arg[..., 0]]  # (N, C, OH*OW) flat in H*W
+        self.x_shape = x.shape
+        self.save((winners + (np.arange(N * C) * (H * W)).reshape(N, C, 1)).reshape(N, C, OH, OW))
+        return out
+
+    def vjp(self, g):
+        (winners,) = self.saved
+        flat = call("index_add", g.reshape(-1), shape=(int(np.prod(self.x_shape)),),
+                    index=(_array(winners).reshape(-1),))
+        return flat.reshape(self.x_shape)
+
+
+def reshape(x, shape):
+    """x (Tensor, array or list) reshaped by the registered rule (recorded when x needs grad)."""
+    return apply(registry["reshape"], x, shape=tuple(shape))
+
+
+def _as_2d(op, x, dims=1):
+    """(N, C, L) input (or unbatched (C, L)) as (N, C, 1, L), and a function mapping back."""
+    x = x if hasattr(x, "grad_fn") or isinstance(x, np.ndarray) else np.asarray(x)
+    if x.ndim == 2:  # unbatched (C, L), as torch
+        x4 = reshape(x, (1, x.shape[0], 1, x.shape[1]))
+        return x4, lambda y: reshape(y, (y.shape[1], y.shape[3]))
+    if x.ndim != 3:
+        raise ValueError(f"{op}: expected an input of shape (N, C, L) or (C, L), got shape {x.shape}")
+    x4 = reshape(x, (x.shape[0], x.shape[1], 1, x.shape[2]))
+    return x4, lambda y: reshape(y, (y.shape[0], y.shape[1], y.shape[3]))
+
+
+def _single(value, name, op):
+    if isinstance(value, (tuple, list)) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{op}: {name} must be an int (or a 1-tuple), got {value!r}")
+    return int(value)
+
+
+def _pool1d(function, op, x, kernel_size, stride, padding):
+    kernel = _single(kernel_size, "kernel_size", op)
+    stride = kernel if stride is None else _single(stride, "stride", op)
+    padding = _single(padding, "padding", op)
+    x4, back = _as_2d(op, x)
+    try:
+        y = function(x4, (1, kernel), stride=(1, stride), padding=(0, padding))
+    except ValueError as e:  # name the 1-D op and its own arguments
+        raise ValueError(f"{op}: kernel_size={kernel}, stride={stride}, padding={padding} do not fit "
+                         f"input of shape {tuple(x.shape)} ({e})") from None
+    return back(y)
+
+
+def max_pool1d(x, kernel_size, stride=None, padding=0):
+    """Max pooling of (N, C, L) input, as torch.nn.functional.max_pool1d (pads with -inf)."""
+    return _pool1d(max_pool2d, "max_pool1d", x, kernel_size, stride, padding)
+
+
+def avg_pool1d(x, kernel_size, stride=None, padding=0):
+    """Average pooling of (N, C, L) input; zero padding counts in the divisor (as torch)."""
+    return _pool1d(avg_pool2d, "avg_pool1d", x, kernel_size, stride, padding)
+
+
+def adaptive_avg_pool2d(x, output_size):
+    """Mean over adaptive windows, as torch.nn.functional.adaptive_avg_pool2d.
+
+    output_size is an int or an (OH, OW) pair; None in the pair keeps that input size.
+    """
+    return apply(AdaptiveAvgPool2d, x, output_size=output_size)
+
+
+def adaptive_max_pool2d(x, output_size):
+    """Max over adaptive windows, as torch.nn.functional.adaptive_max_pool2d (no indices)."""
+    return apply(AdaptiveMaxPool2d, x, output_size=output_size)
+
+
+def adaptive_avg_pool1d(x, output_size):
+    """Mean over adaptive windows of (N, C, L) input, as torch's adaptive_avg_pool1d."""
+    x4, back = _as_2d("adaptive_avg_pool1d", x)
+    return back(adaptive_avg_pool2d(x4, (1, _single(output_size, "output_size", "adaptive_avg_pool1d"))))
+
+
+def adaptive_max_pool1d(x, output_size):
+    """Max over adaptive windows of (N, C, L) input, as torch's adaptive_max_pool1d."""
+    x4, back = _as_2d("adaptive_max_pool1d", x)
+    return back(adaptive_max_pool2d(x4, (1, _single(output_size, "output_size", "adaptive_max_pool1d"))))

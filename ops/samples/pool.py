@@ -52,3 +52,30 @@ def _tie_case(kernel, stride, padding):
 
 
 CASES += [_tie_case(*geometry) for geometry in ((2, None, 0), (3, 1, 1), (2, 1, 0))]
+
+
+def _adaptive(name, output_size):
+    def fn(x):
+        return getattr(ops, name)(x, output_size)
+
+    def torch_fn(x):
+        return getattr(torch().nn.functional, name)(x, output_size)
+
+    return {"fn": fn, "torch_fn": torch_fn}
+
+
+ADAPTIVE = [  # (output_size, input shape): divisible, overlapping windows, global, None entry
+    ((2, 3), (2, 3, 6, 9)),
+    ((3, 4), (2, 2, 7, 9)),
+    (1, (2, 3, 5, 4)),
+    ((5, None), (1, 2, 4, 3)),
+]
+
+CASES += [
+    Case(name, inputs=[tie_free(shape, seed=450 + k)], id=f"out{size}".replace(" ", ""),
+         **_adaptive(name, size))
+    for name in ("adaptive_avg_pool2d", "adaptive_max_pool2d")
+    for k, (size, shape) in enumerate(ADAPTIVE)
+]
+CASES.append(Case("adaptive_max_pool2d", inputs=[TIES], gradcheck=False, id="ties",
+                  **_adaptive("adaptive_max_pool2d", (2, 3))))

@@ -124,3 +124,91 @@ def test_double_backward_matches_torch(name, kernel, stride, padding):
     np.testing.assert_allclose(gx.data, tgx.detach().numpy(), rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(w.grad.data, tw.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def _against_torch(ours_fn, theirs_fn, x0, seed=5):
+    """Forward and input gradient (random upstream) equal to torch's in float64."""
+    torch = pytest.importorskip("torch")
+    x = Tensor(x0.copy(), requires_grad=True)
+    out = ours_fn(x)
+    tx = torch.tensor(x0, requires_grad=True)
+    expected = theirs_fn(tx)
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-12, atol=1e-12)
+    upstream = np.random.default_rng(seed).standard_normal(out.shape)
+    out.backward(upstream)
+    expected.backward(torch.tensor(upstream))
+    np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["max_pool1d", "avg_pool1d"])
+@pytest.mark.parametrize("shape", [(2, 3, 11), (3, 9)])  # batched and unbatched
+@pytest.mark.parametrize("kernel, stride, padding", [(2, None, 0), (3, 2, 1), (4, 1, 2), ((3,), (3,), 0)])
+def test_pool1d_matches_torch(name, shape, kernel, stride, padding):
+    torch = pytest.importorskip("torch")
+    x0 = np.random.default_rng(7).permutation(np.linspace(-3, 3, int(np.prod(shape)))).reshape(shape)
+    _against_torch(lambda t: getattr(ops, name)(t, kernel, stride=stride, padding=padding),
+                   lambda t: getattr(torch.nn.functional, name)(t, kernel, stride=stride, padding=padding),
+                   x0)
+
+
+@pytest.mark.parametrize("name", ["adaptive_avg_pool1d", "adaptive_max_pool1d"])
+@pytest.mark.parametrize("length, size", [(10, 5), (11, 4), (3, 7), (6, 1)])
+def test_adaptive_pool1d_matches_torch(name, length, size):
+    torch = pytest.importorskip("torch")
+    x0 = np.random.default_rng(8).permutation(np.linspace(-3, 3, 2 * 3 * length)).reshape(2, 3, length)
+    _against_torch(lambda t: getattr(ops, name)(t, size),
+                   lambda t: getattr(torch.nn.functional, name)(t, size), x0)
+
+
+@pytest.mark.parametrize("name", ["adaptive_avg_pool2d", "adaptive_max_pool2d"])
+@pytest.mark.parametrize("hw, size", [((8, 6), (4, 3)), ((7, 10), (3, 4)), ((3, 2), (5, 5)),
+                                      ((5, 5), (None, 2))])
+def test_adaptive_pool2d_matches_torch_in_float32(name, hw, size):
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(9).standard_normal((2, 3) + hw).astype(np.float32)
+    against_torch_float32(lambda t: getattr(ops, name)(t, size),
+                          lambda t: getattr(torch.nn.functional, name)(t, size), [x],
+                          rtol=1e-6, atol=1e-6)
+    assert getattr(ops, name)(x, size).dtype == np.float32
+
+
+@pytest.mark.parametrize("name", ["adaptive_avg_pool2d", "adaptive_max_pool2d"])
+def test_adaptive_pool_double_backward_matches_torch(name):
+    torch = pytest.importorskip("torch")
+    r = np.random.default_rng(4)
+    x0 = r.permutation(np.linspace(-2, 2, 2 * 2 * 7 * 5)).reshape(2, 2, 7, 5)
+    w0 = r.standard_normal(x0.shape)
+    x, w = Tensor(x0.copy(), requires_grad=True), Tensor(w0.copy(), requires_grad=True)
+    (gx,) = grad((getattr(ops, name)(x * w, (3, 2)) ** 2).sum(), x, create_graph=True)
+    (gx * gx).sum().backward()
+    tx, tw = torch.tensor(x0, requires_grad=True), torch.tensor(w0, requires_grad=True)
+    (tgx,) = torch.autograd.grad((getattr(torch.nn.functional, name)(tx * tw, (3, 2)) ** 2).sum(), tx,
+                                 create_graph=True)
+    (tgx * tgx).sum().backward()
+    np.testing.assert_allclose(gx.data, tgx.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(w.grad.data, tw.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_new_pooling_argument_errors():
+    with pytest.raises(ValueError, match=r"max_pool1d: expected an input of shape \(N, C, L\)"):
+        ops.max_pool1d(np.zeros((1, 1, 4, 4)), 2)
+    with pytest.raises(ValueError, match=r"avg_pool1d: kernel_size=5, stride=5, padding=0 do not fit"):
+        ops.avg_pool1d(np.zeros((1, 1, 4)), 5)
+    with pytest.raises(TypeError, match="max_pool1d: kernel_size must be an int"):
+        ops.max_pool1d(np.zeros((1, 1, 4)), (2, 2))
+    with pytest.raises(ValueError, match="adaptive_avg_pool2d: output_size must hold positive ints"):
+        ops.adaptive_avg_pool2d(np.zeros((1, 1, 4, 4)), 0)
+    with pytest.raises(ValueError, match=r"adaptive_max_pool2d: expected an input of shape \(N, C, H, W\)"):
+        ops.adaptive_max_pool2d(np.zeros((4, 4)), 2)
+    with pytest.raises(ValueError, match="adaptive_max_pool2d: output_size .* should have 2 entries"):
+        ops.adaptive_max_pool2d(np.zeros((1, 1, 4, 4)), (1, 2, 3))
+    with pytest.raises(TypeError, match="adaptive_avg_pool2d: expected a floating-point input"):
+        ops.adaptive_avg_pool2d(np.zeros((1, 1, 4, 4), dtype=np.int64), 2)
+
+
+def test_lists_are_accepted():
+    out = ops.max_pool1d([[[1.0, 3.0, 2.0, 0.0]]], 2)
+    np.testing.assert_array_equal(out.data, [[[3.0, 2.0]]])
+    out = ops.adaptive_avg_pool2d([[[[1.0, 3.0], [2.0, 6.0]]]], 1)
+    np.testing.assert_array_equal(out.data, [[[[3.0]]]])
