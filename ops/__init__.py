@@ -14,6 +14,8 @@ from ops.detection import average_precision, box_iou, mean_average_precision, nm
 from ops.dropout import dropout
 from ops.linalg import linear, matmul
 from ops.products import cross, dot, einsum, inner, kron, outer, tensordot, vdot
+from ops.complex import angle, conj, conjugate, imag, real
+from ops import fft  # the numpy.fft namespace: ops.fft.fft, ops.fft.rfft, ...
 from ops.loss import (
     binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss, kl_div,
     l1_loss, mse_loss, multi_margin_loss, nll_loss, smooth_l1_loss,
@@ -24,6 +26,12 @@ from ops.pool import (
     avg_pool2d, max_pool1d, max_pool2d,
 )
 from ops.upsample import interpolate, pixel_shuffle, pixel_unshuffle
+from ops.attention import scaled_dot_product_attention
+from ops.embedding import embedding
+from ops.rnn import (
+    gru_cell, gru_sequence, lstm_cell, lstm_sequence, rnn_relu_cell, rnn_relu_sequence,
+    rnn_tanh_cell, rnn_tanh_sequence,
+)
 from ops import index, reduce, shape  # reductions, shape and indexing: names listed there
 from ops.reduce import *  # noqa: E402,F401,F403
 from ops.shape import *  # noqa: E402,F401,F403
@@ -35,12 +43,16 @@ __all__ = [
     "gelu", "leaky_relu", "log_softmax", "relu", "sigmoid", "softmax", "tanh",
     "linear", "matmul",
     "cross", "dot", "einsum", "inner", "kron", "outer", "tensordot", "vdot",
+    "angle", "conj", "conjugate", "imag", "real",
     "conv1d", "conv2d", "conv2d_weight", "conv_transpose1d", "conv_transpose2d",
     "max_pool2d", "avg_pool2d", "batch_norm", "layer_norm", "group_norm", "dropout",
     "cross_entropy", "nll_loss", "multi_margin_loss", "mse_loss",
     "binary_cross_entropy_with_logits",
     "binary_cross_entropy", "l1_loss", "smooth_l1_loss", "huber_loss", "kl_div",
     "box_iou", "nms", "average_precision", "mean_average_precision",
+    "embedding", "scaled_dot_product_attention",
+    "lstm_sequence", "gru_sequence", "rnn_tanh_sequence", "rnn_relu_sequence",
+    "lstm_cell", "gru_cell", "rnn_tanh_cell", "rnn_relu_cell",
 ]
 __all__ += numeric.__all__ + trig.__all__
 __all__ += reduce.__all__ + shape.__all__ + index.__all__
