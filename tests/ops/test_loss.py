@@ -130,6 +130,43 @@ def test_second_derivatives_match_torch(name):
 def test_mse_target_gradient_and_broadcasting():
     x = Tensor(np.array([[1.0, 2.0], [3.0, 4.0]]), requires_grad=True)
     t = Tensor(np.array([1.0, 0.0]), requires_grad=True)  # broadcast over rows
-    ops.mse_loss(x, t).backward()
+    with pytest.warns(UserWarning, match=r"mse_loss: using a target size \(\(2,\)\) that is different"):
+        ops.mse_loss(x, t).backward()
     np.testing.assert_allclose(x.grad.data, [[0.0, 1.0], [1.0, 2.0]])
     np.testing.assert_allclose(t.grad.data, [-1.0, -3.0])
+
+
+@pytest.mark.parametrize("op", ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss"])
+def test_regression_shape_mismatch(op):
+    fn = getattr(ops, op)
+    with pytest.raises(ValueError, match=rf"{op}: target of shape \(3,\) cannot be broadcast with input of shape \(4,\)"):
+        fn(Tensor(np.ones(4)), np.ones(3))
+    with pytest.warns(UserWarning, match=f"{op}: using a target size"):
+        loss = fn(Tensor(np.ones((4, 1))), np.zeros(4), reduction="none")
+    assert loss.shape == (4, 4)  # broadcast, as torch (and warned about)
+
+
+def test_cross_entropy_all_ignored_is_nan_and_float_class_target_refused():
+    x = Tensor(np.zeros((2, 3)), requires_grad=True)
+    with np.errstate(invalid="ignore"):
+        assert np.isnan(ops.cross_entropy(x, np.array([-100, -100])).item())
+    with pytest.raises(TypeError, match="integer class indices"):
+        ops.cross_entropy(x, np.array([0.0, 1.0]))
+    with pytest.raises(ValueError, match="weight of shape \\(2,\\) does not match the 3 classes"):
+        ops.cross_entropy(x, np.array([0, 1]), weight=np.ones(2))
+
+
+def test_binary_cross_entropy_input_range_and_clamp():
+    with pytest.raises(ValueError, match="binary_cross_entropy: all elements of input should be between 0 and 1"):
+        ops.binary_cross_entropy(Tensor(np.array([1.5])), np.array([1.0]))
+    loss = ops.binary_cross_entropy(Tensor(np.array([0.0, 1.0])), np.array([1.0, 0.0]), reduction="none")
+    np.testing.assert_array_equal(loss.data, [100.0, 100.0])  # logs clamped at -100, as torch
+
+
+def test_kl_div_mean_warns_and_batchmean_divides_by_batch():
+    x = Tensor(np.log(np.full((2, 4), 0.25)))
+    t = np.array([[0.1, 0.2, 0.3, 0.4], [0.0, 0.5, 0.5, 0.0]])
+    total = ops.kl_div(x, t, reduction="sum").item()
+    assert ops.kl_div(x, t, reduction="batchmean").item() == pytest.approx(total / 2)
+    with pytest.warns(UserWarning, match="batchmean"):
+        assert ops.kl_div(x, t).item() == pytest.approx(total / 8)

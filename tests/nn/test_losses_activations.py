@@ -1,0 +1,94 @@
+"""Loss and activation modules against torch.nn: forward values, input gradients,
+state_dict keys, reprs of options, and second derivatives through the loss."""
+import numpy as np
+import pytest
+
+import nn
+from autograd import Tensor, grad
+
+torch = pytest.importorskip("torch")
+
+R = np.random.default_rng(0)
+W4 = np.array([0.5, 2.0, 1.0, 3.0])
+LABELS = np.array([0, 3, 1, 1, 2, -100])
+PROBS = R.dirichlet(np.ones(4), 6)
+UNIT = R.uniform(0.05, 0.95, (6, 4))
+BINARY = R.uniform(0, 1, (6, 4))
+
+# name: (npgrad module, torch module, input array, target array, input transform)
+LOSSES = {
+    "ce-weight-ignore-smooth": (lambda: nn.CrossEntropyLoss(weight=W4, label_smoothing=0.1),
+                                lambda: torch.nn.CrossEntropyLoss(weight=torch.tensor(W4), label_smoothing=0.1),
+                                LABELS),
+    "ce-probabilities": (lambda: nn.CrossEntropyLoss(reduction="sum"),
+                         lambda: torch.nn.CrossEntropyLoss(reduction="sum"), PROBS),
+    "nll-weight": (lambda: nn.NLLLoss(weight=W4, reduction="none"),
+                   lambda: torch.nn.NLLLoss(weight=torch.tensor(W4), reduction="none"), LABELS),
+    "nll-ignore-2": (lambda: nn.NLLLoss(ignore_index=2), lambda: torch.nn.NLLLoss(ignore_index=2),
+                     np.array([0, 3, 1, 1, 2, 2])),
+    "mse": (lambda: nn.MSELoss(), lambda: torch.nn.MSELoss(), BINARY),
+    "l1": (lambda: nn.L1Loss(reduction="sum"), lambda: torch.nn.L1Loss(reduction="sum"), BINARY),
+    "smooth-l1": (lambda: nn.SmoothL1Loss(beta=0.3), lambda: torch.nn.SmoothL1Loss(beta=0.3), BINARY),
+    "huber": (lambda: nn.HuberLoss(delta=0.4), lambda: torch.nn.HuberLoss(delta=0.4), BINARY),
+    "bce": (lambda: nn.BCELoss(weight=W4), lambda: torch.nn.BCELoss(weight=torch.tensor(W4)), BINARY),
+    "bce-logits": (lambda: nn.BCEWithLogitsLoss(weight=W4, pos_weight=W4[::-1].copy()),
+                   lambda: torch.nn.BCEWithLogitsLoss(weight=torch.tensor(W4), pos_weight=torch.tensor(W4[::-1].copy())),
+                   BINARY),
+    "kl-batchmean": (lambda: nn.KLDivLoss(reduction="batchmean"),
+                     lambda: torch.nn.KLDivLoss(reduction="batchmean"), PROBS),
+    "kl-log-target": (lambda: nn.KLDivLoss(reduction="sum", log_target=True),
+                      lambda: torch.nn.KLDivLoss(reduction="sum", log_target=True), np.log(PROBS)),
+}
+
+
+def _input(name):
+    x = R.standard_normal((6, 4)) if name != "bce" else UNIT
+    if name.startswith("nll") or name.startswith("kl"):
+        x = x - np.log(np.exp(x).sum(axis=1, keepdims=True))  # log-probabilities
+    return x
+
+
+@pytest.mark.parametrize("name", sorted(LOSSES))
+def test_loss_module_matches_torch_with_second_derivative(name):
+    ours_fn, theirs_fn, target = LOSSES[name]
+    x = _input(name)
+    xt = Tensor(x.copy(), requires_grad=True)
+    tx = torch.tensor(x, requires_grad=True)
+    ours, theirs = ours_fn(), theirs_fn()
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    out = ours(xt, target)
+    expected = theirs(tx, torch.tensor(target))
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-10, atol=1e-12)
+    v = np.random.default_rng(1).standard_normal(out.shape)
+    (gx,) = grad((out * Tensor(v)).sum(), xt, create_graph=True)
+    (tgx,) = torch.autograd.grad((expected * torch.tensor(v)).sum(), tx, create_graph=True)
+    np.testing.assert_allclose(gx.data, tgx.detach().numpy(), rtol=1e-9, atol=1e-12)
+    u = np.random.default_rng(2).standard_normal(x.shape)  # second derivative along u
+    if tgx.requires_grad:
+        (thx,) = torch.autograd.grad((tgx * torch.tensor(u)).sum(), tx, allow_unused=True,
+                                     materialize_grads=True)
+    else:  # linear in the input (KL, NLL): torch's first derivative is a constant
+        thx = torch.zeros(x.shape)
+    if gx.requires_grad:
+        (hx,) = grad((gx * Tensor(u)).sum(), xt, allow_unused=True)
+        hx = np.zeros(x.shape) if hx is None else hx.data
+    else:  # piecewise-linear loss: our first derivative is a constant
+        hx = np.zeros(x.shape)
+    np.testing.assert_allclose(hx, thx.numpy(force=True), rtol=1e-8, atol=1e-10)
+
+
+def test_legacy_reduce_flags_and_bad_reduction():
+    assert nn.MSELoss(reduce=False).reduction == "none"
+    assert nn.L1Loss(size_average=False).reduction == "sum"
+    with pytest.raises(ValueError, match="KLDivLoss: reduction must be one of"):
+        nn.KLDivLoss(reduction="avg")
+    assert nn.KLDivLoss(reduction="batchmean").reduction == "batchmean"
+    with pytest.raises(ValueError, match="BCELoss: reduction must be one of"):
+        nn.BCELoss(reduction="batchmean")
+
+
+def test_weight_buffers_load_from_torch_state_dict():
+    theirs = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor([1.0, 2.0]))
+    ours = nn.BCEWithLogitsLoss(pos_weight=np.zeros(2))
+    ours.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})
+    np.testing.assert_array_equal(ours.pos_weight.data, [1.0, 2.0])
