@@ -11,7 +11,7 @@ Examples
 >>> opt.zero_grad(); loss.backward(); opt.step()
 >>> nn.save(model.state_dict(), "model.npz")
 """
-from nn import data, init, optim
+from nn import data, init, optim, utils
 from nn.activation import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from nn.container import ModuleList, Sequential
 from nn.conv import Conv1d, ConvTranspose1d, ConvTranspose2d
@@ -40,5 +40,5 @@ __all__ = [
     "LogSoftmax", "Flatten", "Identity", "Sequential", "ModuleList",
     "CrossEntropyLoss", "MSELoss", "MultiMarginLoss", "NLLLoss", "L1Loss", "SmoothL1Loss",
     "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "KLDivLoss",
-    "init", "optim", "data", "fuse_conv_bn", "save", "load",
+    "init", "optim", "data", "utils", "fuse_conv_bn", "save", "load",
 ]
