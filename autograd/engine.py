@@ -12,7 +12,7 @@ import weakref
 import numpy as np
 
 from autograd import anomaly
-from autograd.function import sum_to
+from autograd.function import ScatterGrad, sum_to
 from autograd.mode import enable_grad, no_grad, state
 from autograd.tensor import Tensor, _clock, _from_op, modified_since
 
@@ -41,6 +41,8 @@ def backward(roots, grads, retain_graph=False, create_graph=False):
     handed = {id(_memory(g)) for g in grads if isinstance(g, np.ndarray)}
     with _accumulate_lock:  # concurrent backward passes into one leaf lose nothing
         for t, g in leaf_grads.values():
+            if type(g) is ScatterGrad:
+                g = g.dense()
             if t._hooks:
                 g = _run_hooks(t._hooks, g, create_graph, t)
             if t._grad is None:
@@ -109,6 +111,8 @@ def _wrap(array):
 def _owned(g, create_graph, handed=None):
     """A gradient as a Tensor; in plain mode one that owns writable memory, shared with
     nothing in `handed` (ids of memory already given out), which it joins."""
+    if type(g) is ScatterGrad:
+        g = g.dense()  # a new array: owned
     if create_graph:
         return g if isinstance(g, Tensor) else _wrap(g)
     data = g.data if isinstance(g, Tensor) else g
@@ -198,6 +202,8 @@ def _run(roots, root_grads, retain_graph, create_graph, capture):
         while ready:
             node = ready.pop()
             g = pop_grad(node)
+            if type(g) is ScatterGrad:
+                g = g.dense()
             if node.hooks is not None:
                 g = _run_hooks(node.hooks, g, create_graph, _from_op(node.out, node))
             saved = node.saved
@@ -210,7 +216,8 @@ def _run(roots, root_grads, retain_graph, create_graph, capture):
             else:
                 input_grads = _vjp(node, g, create_graph)
             if check_anomaly:
-                anomaly.check_backward(node, input_grads)
+                anomaly.check_backward(node, [np.asarray(gi) if type(gi) is ScatterGrad else gi
+                                              for gi in input_grads])
             if saved and not retain_graph:
                 node.saved = None
                 node.out = None

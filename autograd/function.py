@@ -111,3 +111,59 @@ def broadcast_shapes(name, *shapes):
         raise ValueError(
             f"{name}: shapes {' and '.join(map(str, shapes))} cannot be broadcast together"
         ) from None
+
+
+class ScatterGrad:
+    """A gradient of shape `shape` that is zero except for `values` added at `index`.
+
+    getitem's VJP returns one instead of a full array of zeros per slice, and the engine
+    sums them lazily: the gradients of many slices of one tensor (an RNN unrolled over
+    x[t]) become one buffer per tensor per backward, written when the tensor's own
+    gradient is needed (`dense`), not one full-size array per slice. A dense gradient
+    added to it is kept as its `base`.
+    """
+
+    __slots__ = ("shape", "dtype", "parts", "base")
+    __array_ufunc__ = None  # `array + scatter` comes to __radd__, not NumPy
+
+    def __init__(self, shape, parts, base=None, dtype=None):
+        self.shape = tuple(shape)
+        self.parts = parts  # [(index, values)], never mutated: sums build new lists
+        self.base = base
+        self.dtype = dtype if dtype is not None else np.result_type(*(v for _, v in parts))
+
+    @classmethod
+    def at(cls, shape, index, values):
+        return cls(shape, [(index, values)])
+
+    def __add__(self, other):
+        if type(other) is ScatterGrad:
+            base = other.base if self.base is None else (
+                self.base if other.base is None else self.base + other.base)
+            return ScatterGrad(self.shape, self.parts + other.parts, base,
+                               np.result_type(self.dtype, other.dtype))
+        base = other if self.base is None else self.base + other
+        return ScatterGrad(self.shape, self.parts, base, np.result_type(self.dtype, other.dtype))
+
+    __radd__ = __add__
+
+    def astype(self, dtype):
+        return self.dense().astype(dtype, copy=False)
+
+    def dense(self):
+        """The gradient as a new array: the base (or zeros) with every part added."""
+        if self.base is None:
+            out = np.zeros(self.shape, dtype=self.dtype)
+        else:
+            out = np.array(np.broadcast_to(self.base, self.shape), dtype=self.dtype)
+        for index, values in self.parts:
+            parts = index if isinstance(index, tuple) else (index,)
+            if all(isinstance(p, (int, np.integer, slice, type(None), type(Ellipsis))) for p in parts):
+                out[index] += values  # basic indexing never repeats an element
+            else:
+                np.add.at(out, index, values)
+        return out
+
+    def __array__(self, dtype=None, copy=None):
+        out = self.dense()
+        return out if dtype is None else out.astype(dtype)
