@@ -526,33 +526,89 @@ class Tensor:
     def log_softmax(self, axis=-1):
         return apply(registry["log_softmax"], self, axis=axis)
 
-    def sum(self, axis=None, keepdims=False):
-        return apply(registry["sum"], self, axis=axis, keepdims=keepdims)
+    # Reductions: NumPy's ndarray signatures; `dim=` is PyTorch's alias of `axis=`.
+    def sum(self, axis=None, dtype=None, out=None, keepdims=False, initial=np._NoValue, where=True, *,
+            dim=None):
+        return _ops().sum(self, axis, dtype, out, keepdims, initial, where, dim=dim)
 
-    def mean(self, axis=None, keepdims=False):
-        return apply(registry["mean"], self, axis=axis, keepdims=keepdims)
+    def prod(self, axis=None, dtype=None, out=None, keepdims=False, initial=np._NoValue, where=True, *,
+             dim=None):
+        return _ops().prod(self, axis, dtype, out, keepdims, initial, where, dim=dim)
 
-    def max(self, axis=None, keepdims=False):
-        return apply(registry["max"], self, axis=axis, keepdims=keepdims)
+    def mean(self, axis=None, dtype=None, out=None, keepdims=False, *, where=True, dim=None):
+        return apply(registry["mean"], self, axis=axis, dtype=dtype, out=out, keepdims=keepdims,
+                     where=where, dim=dim)
 
-    def min(self, axis=None, keepdims=False):
-        return apply(registry["min"], self, axis=axis, keepdims=keepdims)
+    def max(self, axis=None, out=None, keepdims=False, initial=np._NoValue, where=True, *, dim=None):
+        return apply(registry["max"], self, axis=axis, out=out, keepdims=keepdims, initial=initial,
+                     where=where, dim=dim)
 
-    def var(self, axis=None, keepdims=False, ddof=0):
-        return apply(registry["var"], self, axis=axis, keepdims=keepdims, ddof=ddof)
+    def min(self, axis=None, out=None, keepdims=False, initial=np._NoValue, where=True, *, dim=None):
+        return apply(registry["min"], self, axis=axis, out=out, keepdims=keepdims, initial=initial,
+                     where=where, dim=dim)
 
-    def std(self, axis=None, keepdims=False, ddof=0):
-        return apply(registry["std"], self, axis=axis, keepdims=keepdims, ddof=ddof)
+    def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True,
+            mean=np._NoValue, correction=np._NoValue, dim=None):
+        return apply(registry["var"], self, axis=axis, dtype=dtype, out=out, ddof=ddof,
+                     keepdims=keepdims, where=where, mean=mean, correction=correction, dim=dim)
 
-    def argmax(self, axis=None):
-        return _from_op(np.asarray(self.data.argmax(axis=axis)), None)
+    def std(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True,
+            mean=np._NoValue, correction=np._NoValue, dim=None):
+        return apply(registry["std"], self, axis=axis, dtype=dtype, out=out, ddof=ddof,
+                     keepdims=keepdims, where=where, mean=mean, correction=correction, dim=dim)
 
-    def argmin(self, axis=None):
-        return _from_op(np.asarray(self.data.argmin(axis=axis)), None)
+    def cumsum(self, axis=None, dtype=None, out=None, *, dim=None):
+        return _ops().cumsum(self, axis, dtype, out, dim=dim)
 
-    def reshape(self, *shape):
+    def cumprod(self, axis=None, dtype=None, out=None, *, dim=None):
+        return _ops().cumprod(self, axis, dtype, out, dim=dim)
+
+    def trace(self, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+        return _ops().trace(self, offset, axis1, axis2, dtype, out)
+
+    # Products and complex parts (ops/products.py, ops/complex.py), as ndarray has them.
+    def dot(self, b, out=None):
+        return _ops().dot(self, b, out)
+
+    def conj(self):
+        return _ops().conj(self)
+
+    conjugate = conj
+
+    @property
+    def real(self):
+        """The real part (differentiable; read-only, unlike ndarray.real)."""
+        return _ops().real(self)
+
+    @property
+    def imag(self):
+        """The imaginary part (differentiable; read-only, unlike ndarray.imag)."""
+        return _ops().imag(self)
+
+    # Integer results, no gradient.
+    def argmax(self, axis=None, out=None, *, keepdims=False, dim=None):
+        return _ops().argmax(self, axis, out, keepdims=keepdims, dim=dim)
+
+    def argmin(self, axis=None, out=None, *, keepdims=False, dim=None):
+        return _ops().argmin(self, axis, out, keepdims=keepdims, dim=dim)
+
+    def argsort(self, axis=-1, kind=None, order=None, *, stable=None, dim=None):
+        return _ops().argsort(self, axis, kind, order, stable=stable, dim=dim)
+
+    def nonzero(self):
+        return _ops().nonzero(self)
+
+    def sort(self, *args, **kwargs):
+        raise TypeError(
+            "Tensor.sort: ndarray.sort sorts in place, which would cut the graph; use "
+            "np.sort(t) or ops.sort(t), which return a new, differentiable tensor")
+
+    # Shape: NumPy's ndarray methods, then PyTorch's habits.
+    def reshape(self, *shape, order="C"):
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
+        if order != "C":
+            return _ops().reshape(self, shape, order=order)
         return apply(registry["reshape"], self, shape=shape)
 
     def transpose(self, *axes):
@@ -561,30 +617,74 @@ class Tensor:
         return apply(registry["transpose"], self, axes=axes or None)
 
     def swapaxes(self, axis1, axis2):
-        axes = list(range(self.ndim))
-        axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
-        return self.transpose(*axes)
+        return _ops().swapaxes(self, axis1, axis2)
 
-    def flatten(self):
-        return self.reshape(-1)
+    def flatten(self, order="C"):
+        return self.reshape(-1, order=order)
+
+    def ravel(self, order="C"):
+        return _ops().ravel(self, order)
 
     def squeeze(self, axis=None):
-        if axis is None:
-            shape = tuple(n for n in self.shape if n != 1)
-        else:
-            axes = {a % self.ndim for a in ((axis,) if isinstance(axis, int) else axis)}
-            for a in axes:
-                if self.shape[a] != 1:
-                    raise ValueError(f"squeeze: axis {a} of shape {self.shape} is not 1")
-            shape = tuple(n for i, n in enumerate(self.shape) if i not in axes)
-        return self.reshape(shape)
+        return _ops().squeeze(self, axis)
 
     def expand_dims(self, axis):
-        return self.reshape(np.expand_dims(self.data, axis).shape)
+        return _ops().expand_dims(self, axis)
 
     def broadcast_to(self, shape):
         shape = (shape,) if isinstance(shape, int) else tuple(shape)
         return apply(registry["broadcast_to"], self, shape=shape)
+
+    def diagonal(self, offset=0, axis1=0, axis2=1):
+        return _ops().diagonal(self, offset, axis1, axis2)
+
+    def take(self, indices, axis=None, out=None, mode="raise"):
+        return _ops().take(self, indices, axis, out, mode)
+
+    def repeat(self, repeats, axis=None):
+        """NumPy's `ndarray.repeat` (each element repeated); torch's `repeat` is `np.tile`."""
+        return _ops().repeat(self, repeats, axis)
+
+    def flip(self, axis=None, *, dims=None):
+        return _ops().flip(self, axis if dims is None else dims)
+
+    def unsqueeze(self, dim):
+        """PyTorch's unsqueeze: a new length-1 axis at `dim`."""
+        return _ops().expand_dims(self, dim)
+
+    def permute(self, *dims):
+        """PyTorch's permute: `transpose` with every axis named."""
+        return self.transpose(*dims)
+
+    def masked_fill(self, mask, value):
+        """PyTorch's masked_fill: `value` where `mask` is True (no gradient there)."""
+        return apply(registry["where"], _data(mask), value, self)
+
+    def split(self, split_size_or_sections, dim=0):
+        """PyTorch's split: pieces of `split_size` (the last smaller), or of the listed sizes."""
+        n = self.shape[dim]
+        if isinstance(split_size_or_sections, (int, np.integer)):
+            if split_size_or_sections <= 0:
+                raise ValueError(f"split: split_size must be positive, got {split_size_or_sections}")
+            bounds = list(range(split_size_or_sections, n, split_size_or_sections))
+        else:
+            sizes = list(split_size_or_sections)
+            if sum(sizes) != n:
+                raise ValueError(f"split: sizes {sizes} do not add up to {n} (axis {dim})")
+            bounds = list(np.cumsum(sizes)[:-1])
+        return tuple(_ops().split(self, bounds, axis=dim))
+
+    def chunk(self, chunks, dim=0):
+        """PyTorch's chunk: at most `chunks` pieces of ceil(n / chunks) elements."""
+        if chunks <= 0:
+            raise ValueError(f"chunk: chunks must be positive, got {chunks}")
+        n = self.shape[dim]
+        return self.split(max(-(-n // chunks), 1), dim)
+
+    def unbind(self, dim=0):
+        """PyTorch's unbind: the slices along `dim`, that axis removed."""
+        lead = (slice(None),) * (dim % self.ndim)
+        return tuple(self[lead + (i,)] for i in range(self.shape[dim]))
 
     # ------------------------------------------------------- NumPy dispatch
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
@@ -619,3 +719,10 @@ def _unwrap_index(index):
     if isinstance(index, tuple):
         return tuple(_data(i) for i in index)
     return _data(index)
+
+
+def _ops():
+    """The ops package, for methods that are compositions of rules (imported on first use)."""
+    import ops
+
+    return ops

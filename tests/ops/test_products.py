@@ -143,3 +143,16 @@ def test_einsum_second_derivative():
     (ga,) = grad((ops.einsum("ij,jk,ki->", a, b, a) ** 2), a, create_graph=True)
     assert gradcheck(lambda x, y: grad((ops.einsum("ij,jk,ki->", x, y, x) ** 2), x, create_graph=True)[0],
                      [a, b])
+
+
+def test_tensor_methods_dot_conj_real_imag():
+    z0 = np.array([1 + 2j, 3 - 1j])
+    z = Tensor(z0.copy(), requires_grad=True)
+    np.testing.assert_allclose(z.real.data, z0.real)
+    np.testing.assert_allclose(z.imag.data, z0.imag)
+    np.testing.assert_allclose(z.conj().data, z0.conj())
+    np.testing.assert_allclose(z.conjugate().data, z0.conj())
+    (z.real * z.imag).sum().backward()
+    np.testing.assert_allclose(z.grad.data, z0.imag + 1j * z0.real)  # dL/da + i dL/db
+    a = _t(np.arange(6.0).reshape(2, 3))
+    np.testing.assert_allclose(a.dot(np.ones(3)).data, np.arange(6.0).reshape(2, 3).dot(np.ones(3)))
