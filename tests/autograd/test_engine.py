@@ -217,3 +217,40 @@ def test_indexing_scatter_adds_repeated_indices():
     y = leaf(np.arange(6.0).reshape(2, 3))
     y[y.data > 2].sum().backward()
     np.testing.assert_allclose(y.grad.data, [[0, 0, 0], [1, 1, 1]])
+
+
+def test_gradients_of_many_slices_are_summed_into_one_buffer(monkeypatch):
+    # an RNN unrolled over x[t]: one full-size array for x's gradient, not one per step
+    rng = np.random.default_rng(0)
+    x = Tensor(rng.standard_normal((60, 4, 8)), requires_grad=True)
+    w = Tensor(rng.standard_normal((8, 8)) * 0.3, requires_grad=True)
+    h = Tensor(np.zeros((4, 8)))
+    for t in range(60):
+        h = ops.tanh(x[t] @ w + h @ w)
+    loss = h.sum() + (x * x).sum() * 0.5  # a dense gradient for x too
+    full_size = []
+    zeros = np.zeros
+
+    def counting_zeros(shape, *args, **kwargs):
+        if tuple(np.atleast_1d(shape)) == x.shape:
+            full_size.append(shape)
+        return zeros(shape, *args, **kwargs)
+
+    monkeypatch.setattr(np, "zeros", counting_zeros)
+    loss.backward()
+    monkeypatch.undo()
+    assert len(full_size) <= 1
+
+    # the same gradient, slice by slice, computed densely
+    x2 = Tensor(x.data, requires_grad=True)
+    h = Tensor(np.zeros((4, 8)))
+    for t in range(60):
+        h = ops.tanh(ops.reshape(x2[t:t + 1], (4, 8)) @ w + h @ w)
+    (h.sum() + (x2 * x2).sum() * 0.5).backward()
+    np.testing.assert_allclose(x.grad.data, x2.grad.data, rtol=1e-12, atol=1e-12)
+
+
+def test_slice_gradients_with_repeated_fancy_indices_accumulate():
+    x = Tensor(np.arange(5.0), requires_grad=True)
+    (x[[0, 0, 3]].sum() + x[1:3].sum() * 2 + x[np.array([True, False, False, False, True])].sum()).backward()
+    np.testing.assert_array_equal(x.grad.data, [3.0, 2.0, 2.0, 1.0, 1.0])
