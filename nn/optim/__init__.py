@@ -6,9 +6,10 @@ Examples
 >>> sched = nn.optim.lr_scheduler.StepLR(opt, step_size=10, gamma=0.5)
 """
 from nn.optim import lr_scheduler
+from nn.optim.adagrad import Adagrad
 from nn.optim.adam import Adam, AdamW
 from nn.optim.optimizer import Optimizer
 from nn.optim.rmsprop import RMSprop
 from nn.optim.sgd import SGD
 
-__all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "lr_scheduler"]
+__all__ = ["Optimizer", "SGD", "RMSprop", "Adagrad", "Adam", "AdamW", "lr_scheduler"]

@@ -20,6 +20,8 @@ class Adam(Optimizer):
     eps, weight_decay : float
     amsgrad : bool
         Normalise by the running maximum of v.
+    maximize : bool
+        Ascend the objective instead of descending it.
 
     Examples
     --------
@@ -28,8 +30,10 @@ class Adam(Optimizer):
 
     decoupled = False
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False):
-        defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
+                 maximize=False):
+        defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                        maximize=maximize)
         super().__init__(params, defaults)
 
     def check_group(self, group):
@@ -43,6 +47,9 @@ class Adam(Optimizer):
         for i, beta in enumerate(betas):
             check_number(f"beta parameter at index {i}", beta, high=1.0, high_open=True, optimizer=name)
 
+    def required_state(self, group):
+        return ("step", "exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if group["amsgrad"] else ())
+
     def update(self, param, grad, state, group):
         if not state:
             state["step"] = 0.0
@@ -54,6 +61,8 @@ class Adam(Optimizer):
         step = state["step"]
         lr, weight_decay = group["lr"], group["weight_decay"]
         beta1, beta2 = group["betas"]
+        if group["maximize"]:
+            grad = -grad
         if weight_decay:
             if self.decoupled:
                 param *= 1 - lr * weight_decay
@@ -87,5 +96,7 @@ class AdamW(Adam):
 
     decoupled = True
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False):
-        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *,
+                 maximize=False):
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                         maximize=maximize)

@@ -127,19 +127,37 @@ class Optimizer:
                 if p.grad is None:
                     continue
                 g = p.grad.data
-                if g.dtype.kind != "f" or g.shape != p.shape:
-                    raise ValueError(
-                        f"{type(self).__name__}.step: parameter {p.name or ''} of shape {p.shape} "
-                        f"has a gradient of shape {g.shape} and dtype {g.dtype}"
-                    )
+                self._check_param(p, g)
                 if g.dtype != p.dtype:
                     g = g.astype(p.dtype)
                 work.append((p, g, group))
-        with no_grad():
-            for p, g, group in work:
-                self.update(p.data, g, self.state.setdefault(p, {}), group)
-        mark_modified(*(p for p, _, _ in work))  # graphs that saved the old values refuse backward
+        try:  # every check passed: only now does anything change
+            with no_grad():
+                for p, g, group in work:
+                    self.update(p.data, g, self.state.setdefault(p, {}), group)
+        finally:
+            mark_modified(*(p for p, _, _ in work))  # graphs that saved the old values refuse backward
         return loss
+
+    def _check_param(self, p, g):
+        """Raise ValueError unless `p` can take this step: writable float data, a float
+        gradient of its shape, and state arrays (if any) of its shape."""
+        name = type(self).__name__
+        label = f"parameter {p.name + ' ' if p.name else ''}of shape {p.shape}"
+        if p.dtype.kind != "f":
+            raise ValueError(f"{name}.step: {label} has dtype {p.dtype}; only float parameters can be optimized")
+        if not p.data.flags.writeable:
+            raise ValueError(f"{name}.step: {label} has read-only data (it cannot be updated in place)")
+        if g.dtype.kind != "f" or g.shape != p.shape:
+            raise ValueError(f"{name}.step: {label} has a gradient of shape {g.shape} and dtype {g.dtype}")
+        for key, value in self.state.get(p, {}).items():
+            if isinstance(value, np.ndarray) and (value.shape != p.shape or not value.flags.writeable):
+                raise ValueError(f"{name}.step: state {key!r} of {label} has shape {value.shape}"
+                                 f"{'' if value.flags.writeable else ' and is read-only'}")
+
+    def required_state(self, group):
+        """The keys a parameter's (non-empty) state must have under `group` (subclasses)."""
+        return ()
 
     def update(self, param, grad, state, group):
         """Update the array `param` in place from `grad`; `state` is this parameter's dict."""
@@ -182,14 +200,22 @@ class Optimizer:
         by_index = {}
         new_groups = []
         for group, saved in zip(self.param_groups, saved_groups):
+            if not isinstance(saved, dict) or "params" not in saved:
+                raise ValueError(f"{name}.load_state_dict: a saved parameter group lacks 'params'")
             indices = list(saved["params"])
             if len(indices) != len(group["params"]):
                 raise ValueError(
                     f"{name}.load_state_dict: a saved group has {len(indices)} parameters, "
                     f"the optimizer's has {len(group['params'])}"
                 )
-            by_index.update({int(i): p for i, p in zip(indices, group["params"])})
-            merged = {k: v for k, v in saved.items() if k != "params"}
+            by_index.update({int(i): (p, group) for i, p in zip(indices, group["params"])})
+            missing = [k for k in self.defaults if k not in saved and not isinstance(self.defaults[k], bool)]
+            if missing:
+                raise ValueError(f"{name}.load_state_dict: a saved parameter group lacks "
+                                 f"{', '.join(map(repr, missing))}")
+            # flags added to an optimizer later (maximize, ...) take their defaults, as torch
+            merged = {k: v for k, v in self.defaults.items() if isinstance(v, bool)}
+            merged.update((k, v) for k, v in saved.items() if k != "params")
             merged["params"] = group["params"]
             if isinstance(merged.get("betas"), (list, np.ndarray)):
                 merged["betas"] = tuple(float(b) for b in merged["betas"])
@@ -197,9 +223,14 @@ class Optimizer:
             new_groups.append(merged)
         new_state = {}
         for key, entries in saved_state.items():
-            p = by_index.get(int(key))
+            p, group = by_index.get(int(key), (None, None))
             if p is None:
                 raise ValueError(f"{name}.load_state_dict: state for parameter {key}, which no group has")
+            merged = new_groups[self.param_groups.index(group)]
+            missing = [k for k in self.required_state(merged) if entries and k not in entries]
+            if missing:
+                raise ValueError(f"{name}.load_state_dict: the state of parameter {key} lacks "
+                                 f"{', '.join(map(repr, missing))}")
             new_state[p] = {k: self._restore(p, k, v) for k, v in entries.items()}
         for group, merged in zip(self.param_groups, new_groups):
             group.clear()

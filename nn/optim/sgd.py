@@ -16,6 +16,8 @@ class SGD(Optimizer):
     momentum, dampening, weight_decay : float
     nesterov : bool
         Needs momentum > 0 and dampening = 0.
+    maximize : bool
+        Ascend the objective instead of descending it (the gradient's sign flipped first).
 
     Examples
     --------
@@ -23,9 +25,10 @@ class SGD(Optimizer):
     >>> loss.backward(); opt.step(); opt.zero_grad()
     """
 
-    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, nesterov=False, weight_decay=0):
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, nesterov=False, weight_decay=0, *,
+                 maximize=False):
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening, nesterov=nesterov,
-                        weight_decay=weight_decay)
+                        weight_decay=weight_decay, maximize=maximize)
         super().__init__(params, defaults)
 
     def check_group(self, group):
@@ -37,6 +40,8 @@ class SGD(Optimizer):
 
     def update(self, param, grad, state, group):
         lr, momentum, weight_decay = group["lr"], group["momentum"], group["weight_decay"]
+        if group["maximize"]:
+            grad = -grad
         if weight_decay:
             grad = grad + weight_decay * param
         if momentum:

@@ -12,6 +12,7 @@ OPTIMIZERS = {
     "rmsprop": (nn.optim.RMSprop, torch.optim.RMSprop),
     "adam": (nn.optim.Adam, torch.optim.Adam),
     "adamw": (nn.optim.AdamW, torch.optim.AdamW),
+    "adagrad": (nn.optim.Adagrad, torch.optim.Adagrad),
 }
 
 SETTINGS = [
@@ -24,6 +25,13 @@ SETTINGS = [
     ("adam", dict(lr=0.01, betas=(0.8, 0.99), weight_decay=0.1, amsgrad=True)),
     ("adamw", dict(lr=0.01)),
     ("adamw", dict(lr=0.01, weight_decay=0.3, amsgrad=True, eps=1e-6)),
+    ("sgd", dict(lr=0.1, momentum=0.9, weight_decay=0.01, maximize=True)),
+    ("rmsprop", dict(lr=0.01, momentum=0.5, maximize=True)),
+    ("adam", dict(lr=0.01, amsgrad=True, maximize=True)),
+    ("adamw", dict(lr=0.01, weight_decay=0.1, maximize=True)),
+    ("adagrad", dict(lr=0.1)),
+    ("adagrad", dict(lr=0.1, lr_decay=0.05, weight_decay=0.01, initial_accumulator_value=0.3, eps=1e-6)),
+    ("adagrad", dict(lr=0.1, weight_decay=0.01, maximize=True)),
 ]
 
 
@@ -258,3 +266,60 @@ def test_zero_grad_and_constructor_checks():
     with pytest.raises(ValueError, match="leaf"):
         nn.optim.SGD([a * 2], lr=0.1)
     assert nn.optim.AdamW([a]).defaults["weight_decay"] == 0.01
+
+
+def test_step_checks_every_parameter_first_and_changes_nothing_on_failure():
+    a, b = params(2, 3)
+    opt = nn.optim.Adam([a, b], lr=0.1)
+    a.grad, b.grad = Tensor(np.ones(2)), Tensor(np.ones(3))
+    opt.step()
+    before = {id(p): (p.data.copy(), {k: np.copy(v) for k, v in opt.state[p].items()}) for p in (a, b)}
+    b.data.flags.writeable = False  # the second parameter cannot be updated in place
+    with pytest.raises(ValueError, match="read-only"):
+        opt.step()
+    for p in (a, b):
+        data, state = before[id(p)]
+        np.testing.assert_array_equal(p.data, data)
+        assert opt.state[p]["step"] == 1  # no Adam state advanced
+        for key, value in state.items():
+            np.testing.assert_array_equal(opt.state[p][key], value)
+    b.data.flags.writeable = True
+    opt.param_groups[0]["eps"] = float("nan")  # a non-finite hyperparameter: also caught first
+    with pytest.raises(ValueError, match="eps"):
+        opt.step()
+    np.testing.assert_array_equal(a.data, before[id(a)][0])
+    opt.param_groups[0]["eps"] = 1e-8
+    opt.state[b]["exp_avg"] = np.zeros(5)  # state of the wrong shape
+    with pytest.raises(ValueError, match="exp_avg"):
+        opt.step()
+    np.testing.assert_array_equal(a.data, before[id(a)][0])
+    assert opt.state[a]["step"] == 1
+
+
+def test_load_state_dict_names_a_missing_key():
+    p = nn.Parameter(np.zeros(3))
+    opt = nn.optim.Adam([p], lr=0.1)
+    p.grad = Tensor(np.ones(3))
+    opt.step()
+    saved = opt.state_dict()
+    del saved["param_groups"][0]["betas"]
+    fresh = nn.optim.Adam([p], lr=0.5)
+    with pytest.raises(ValueError, match="'betas'"):
+        fresh.load_state_dict(saved)
+    saved = opt.state_dict()
+    del saved["state"][0]["exp_avg_sq"]
+    with pytest.raises(ValueError, match="'exp_avg_sq'"):
+        fresh.load_state_dict(saved)
+    assert fresh.param_groups[0]["lr"] == 0.5 and not fresh.state  # nothing changed
+    saved = opt.state_dict()
+    del saved["param_groups"][0]["maximize"]  # a flag older checkpoints lack: its default
+    fresh.load_state_dict(saved)
+    assert fresh.param_groups[0]["maximize"] is False and fresh.param_groups[0]["lr"] == 0.1
+
+
+def test_maximize_ascends():
+    (a,) = params(2)
+    opt = nn.optim.SGD([a], lr=0.5, maximize=True)
+    a.grad = Tensor(np.ones(2))
+    opt.step()
+    np.testing.assert_array_equal(a.data, [1.5, 1.5])
