@@ -16,7 +16,7 @@ by feeding the unsafe branch a safe value:
 import numpy as np
 
 from autograd.function import Function, broadcast_shapes, register
-from autograd.tensor import apply
+from autograd.tensor import Tensor, apply
 
 
 def _shape(x):
@@ -332,11 +332,63 @@ def minimum(a, b):
     return apply(Minimum, a, b)
 
 
-def where(cond, a, b):
-    """Elementwise `a if cond else b`; cond is a boolean array or Tensor."""
-    return apply(Where, cond, a, b)
+_UNSET = object()
 
 
-def clip(a, lo=None, hi=None):
-    """a limited to [lo, hi]."""
-    return apply(Clip, a, lo=lo, hi=hi)
+def where(condition, x=_UNSET, y=_UNSET):
+    """Elementwise `x if condition else y`, as NumPy; `where(condition)` is `np.nonzero`.
+
+    A non-boolean condition means `condition != 0` (NumPy); no gradient flows into the
+    branch not taken.
+    """
+    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    if x is _UNSET and y is _UNSET:
+        return np.nonzero(cond)
+    if x is _UNSET or y is _UNSET:
+        raise TypeError("where: either both or neither of x and y should be given")
+    if cond.dtype != np.bool_:
+        cond = cond != 0
+    return apply(Where, cond, x, y)
+
+
+def clip(a, a_min=None, a_max=None, *, min=None, max=None):  # noqa: A002  (NumPy's names)
+    """a limited to [a_min, a_max], as `np.clip` (`min=`/`max=` as NumPy 2 and PyTorch).
+
+    Either bound may be None. Scalar bounds make one op whose gradient is 1 inside the
+    interval, bounds included; array or Tensor bounds broadcast, and a bound that
+    requires grad gets the gradient where it is the active limit (PyTorch's clamp).
+    """
+    if min is not None:
+        if a_min is not None:
+            raise TypeError("clip: give the lower bound as a_min or min, not both")
+        a_min = min
+    if max is not None:
+        if a_max is not None:
+            raise TypeError("clip: give the upper bound as a_max or max, not both")
+        a_max = max
+    if isinstance(a, (list, tuple)):
+        a = np.asarray(a)
+    if a_min is None and a_max is None:
+        return apply(Mul, a, 1)  # NumPy returns a copy
+    if np.ndim(a_min) == 0 and np.ndim(a_max) == 0 and not (
+            _wants_grad(a_min) or _wants_grad(a_max)):
+        return apply(Clip, a, lo=_scalar_bound(a_min), hi=_scalar_bound(a_max))
+    out = a
+    if a_min is not None:
+        out = where(_less(out, a_min), a_min, out)
+    if a_max is not None:
+        out = where(_less(a_max, out), a_max, out)
+    return out
+
+
+def _wants_grad(x):
+    return isinstance(x, Tensor) and x.requires_grad
+
+
+def _scalar_bound(x):
+    return x.item() if isinstance(x, Tensor) else x
+
+
+def _less(x, y):
+    """x < y on arrays, Tensors or scalars, as a plain boolean array."""
+    return np.less(x.data if isinstance(x, Tensor) else x, y.data if isinstance(y, Tensor) else y)

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import autograd
-from autograd import Tensor
+from autograd import Tensor, no_grad
 
 
 @pytest.fixture
@@ -61,8 +61,13 @@ def test_conversions():
     assert x.numpy() is x.data
     assert x.tolist() == [[1.0, 2.0]]
     assert Tensor([3.0]).item() == 3.0
-    assert np.asarray(x) is x.data
-    assert np.asarray(x, dtype=np.float32).dtype == np.float32
+    plain = Tensor(np.array([[1.0, 2.0]]))
+    assert np.asarray(plain) is plain.data
+    assert np.asarray(plain, dtype=np.float32).dtype == np.float32
+    with pytest.raises(RuntimeError, match="requires grad .* implicitly"):
+        np.asarray(x)  # would cut the graph silently (PyTorch refuses too)
+    with no_grad():
+        assert np.asarray(x) is x.data
     d = (x * 2).detach()
     assert d.grad_fn is None and not d.requires_grad
     assert float(Tensor(2.0)) == 2.0
