@@ -4,18 +4,23 @@ W2: MLP step, batch 128, 784-512-256-10, ReLU, cross-entropy, SGD, float32.
     Target npgrad/torch <= 1.0.
 W7: BatchNorm convnet step with Adam on (64, 3, 32, 32) float32: conv3x3(3->32), BN,
     ReLU, conv3x3(32->64), BN, ReLU, 2x2 max pool, linear to 10, cross-entropy.
-    Target npgrad/torch <= 1.5.
+    Target npgrad/torch <= 1.0 (issue 12).
 
 Both libraries start from the same weights and see the same batch; a step is forward,
 loss, zero_grad, backward, optimizer step.
 
-Run: python -m benchmarks.bench_nn [--quick]
+Busy-core mode (`--busy`): both libraries measured while a bounded helper process keeps
+one core busy (target W2 <= 1.5x torch under the same load).
+
+Run: python -m benchmarks.bench_nn [--quick] [--busy] [--breakdown]
 """
 import sys
 
 import numpy as np
 
-from benchmarks.harness import compare, row, torch_setup
+from benchmarks.harness import (
+    breakdown_lines, busy_core, compare, op_breakdown, row, torch_setup,
+)
 
 
 def mlp_models(torch):
@@ -71,7 +76,7 @@ def steps(torch, ours, theirs, make_opts, x, y):
     return npgrad_step, torch_step
 
 
-def w2(torch, rounds, repeat):
+def w2(torch, rounds, repeat, breakdown=None):
     import nn
 
     rng = np.random.default_rng(0)
@@ -80,10 +85,12 @@ def w2(torch, rounds, repeat):
     ours, theirs = mlp_models(torch)
     pair = steps(torch, ours, theirs, lambda a, b: (nn.optim.SGD(a.parameters(), lr=0.01),
                                                    torch.optim.SGD(b.parameters(), lr=0.01)), x, y)
+    if breakdown is not None:
+        breakdown.update(op_breakdown(pair[0]))
     return compare(*pair, rounds=rounds, repeat=repeat)
 
 
-def w7(torch, rounds, repeat):
+def w7(torch, rounds, repeat, breakdown=None):
     import nn
 
     rng = np.random.default_rng(0)
@@ -92,6 +99,8 @@ def w7(torch, rounds, repeat):
     ours, theirs = convnet_models(torch)
     pair = steps(torch, ours, theirs, lambda a, b: (nn.optim.Adam(a.parameters(), lr=1e-3),
                                                    torch.optim.Adam(b.parameters(), lr=1e-3)), x, y)
+    if breakdown is not None:
+        breakdown.update(op_breakdown(pair[0]))
     return compare(*pair, rounds=rounds, repeat=repeat)
 
 
@@ -100,8 +109,20 @@ def main(argv=None):
     quick = "--quick" in argv
     torch = torch_setup()
     rounds, repeat = (3, 3) if quick else (7, 5)
-    print(row("W2 MLP step 784-512-256-10, batch 128, SGD", *w2(torch, rounds, repeat), target=1.0))
-    print(row("W7 BN convnet step (64,3,32,32), Adam", *w7(torch, rounds, max(1, repeat // 2)), target=1.5))
+    parts = {"W2": {}, "W7": {}} if "--breakdown" in argv else {"W2": None, "W7": None}
+    print(row("W2 MLP step 784-512-256-10, batch 128, SGD", *w2(torch, rounds, repeat, parts["W2"]),
+              target=1.0))
+    print(row("W7 BN convnet step (64,3,32,32), Adam",
+              *w7(torch, rounds, max(1, repeat // 2), parts["W7"]), target=1.0))
+    for name, times in parts.items():
+        if times:
+            print(f"  {name} npgrad per-op breakdown (ms per step):")
+            print("\n".join(breakdown_lines(times)))
+    if "--busy" in argv:
+        with busy_core():
+            print(row("W2 beside a busy core (both libraries)", *w2(torch, rounds, repeat), target=1.5))
+            print(row("W7 beside a busy core (both libraries)", *w7(torch, rounds, max(1, repeat // 2)),
+                      target=1.5))
 
 
 if __name__ == "__main__":

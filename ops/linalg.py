@@ -11,6 +11,7 @@ import numpy as np
 from autograd.function import Function, call, register
 from autograd.tensor import Tensor, apply
 from ops import products
+from ops._blas import gemm_threads
 
 __all__ = [
     "matmul", "inv", "det", "slogdet", "solve", "cholesky", "qr", "eigh", "eigvalsh", "svd",
@@ -29,6 +30,7 @@ class MatMul(Function):
         if a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
             raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not match for a @ b")
         self.save(a, b)
+        gemm_threads(a.size * (b.shape[-1] if b.ndim > 1 else 1))  # threads for this size and load
         try:
             return a @ b
         except ValueError:
@@ -44,6 +46,7 @@ class MatMul(Function):
         if b.ndim == 1:
             g = g.reshape(g.shape + (1,))
         ga = gb = None
+        gemm_threads(g.size * b2.shape[-2])
         if self.needs_grad(0):
             ga = g @ b2.swapaxes(-1, -2)  # (..., n, k)
             if a.ndim == 1:
@@ -68,6 +71,7 @@ class Linear(Function):
         if bias is not None and bias.shape != (weight.shape[0],):
             raise ValueError(f"linear: bias of shape {bias.shape} for weight of shape {weight.shape}")
         self.save(x, weight)
+        gemm_threads(x.size * weight.shape[0])  # threads for this size and load (ops/_blas.py)
         out = x @ weight.T
         if bias is not None:
             out += bias
@@ -76,6 +80,7 @@ class Linear(Function):
     def vjp(self, g):
         x, weight = self.saved
         g2 = g.reshape((-1, g.shape[-1]))  # (N, out)
+        gemm_threads(g.size * weight.shape[1])
         gx = g @ weight if self.needs_grad(0) else None
         gw = g2.T @ x.reshape((-1, x.shape[-1])) if self.needs_grad(1) else None
         gb = g2.sum(axis=0) if self.needs_grad(2) else None

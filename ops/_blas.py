@@ -1,0 +1,98 @@
+"""BLAS thread policy: how many threads NumPy's BLAS may use for the next GEMM.
+
+OpenBLAS splits every GEMM over all its threads and the threads wait for each other at
+the end. When another process keeps a core busy, one of those threads is descheduled
+for whole time slices and the GEMM waits for it: on 2 cores beside one busy process, an
+MLP step measured 40 ms with 1 thread against 90-290 ms with 2. On small GEMMs the
+wake-up and hand-off of the second thread cost more than they save even on a quiet
+machine. So before each large GEMM the kernels call `gemm_threads(flops)`, which sets:
+
+- 1 thread for small GEMMs (fewer than SMALL_FLOPS multiply-adds);
+- 1 thread while other processes keep at least BUSY_CORES cores busy (measured from
+  /proc/stat minus this process's own CPU time, refreshed at most every INTERVAL s);
+- otherwise the thread count the BLAS had at import (the user's OPENBLAS_NUM_THREADS,
+  OMP_NUM_THREADS or `threadpoolctl` limit is the ceiling, never raised).
+
+Setting the count is one C call (about 4 us), made only when it changes. The library is
+reached through threadpoolctl; without it (or without /proc) the policy does nothing.
+`NPGRAD_BLAS_THREADS=auto|off` (default auto) switches it; `policy(False)` does too.
+"""
+import os
+import time
+
+SMALL_FLOPS = 2_000_000  # multiply-adds below which one thread is faster (measured)
+BUSY_CORES = 0.6  # other processes' CPU use (in cores) that makes us back off to 1 thread
+INTERVAL = 0.2  # seconds between two load measurements
+
+_state = {"enabled": os.environ.get("NPGRAD_BLAS_THREADS", "auto") != "off", "lib": None,
+          "max": 1, "current": None, "checked": -1.0, "busy": False, "last": None}
+
+
+def _library():
+    """The BLAS lib controller of NumPy (found once), or False when unavailable."""
+    lib = _state["lib"]
+    if lib is None:
+        lib = False
+        try:
+            import numpy  # noqa: F401  the BLAS must be loaded before threadpoolctl looks
+            from threadpoolctl import ThreadpoolController
+
+            found = [c for c in ThreadpoolController().lib_controllers if c.user_api == "blas"]
+            if found:
+                lib = found[0]
+                _state["max"] = _state["current"] = lib.get_num_threads()
+        except Exception:  # no threadpoolctl, or an unknown BLAS: leave the BLAS alone
+            lib = False
+        _state["lib"] = lib
+    return lib
+
+
+def _cpu_times():
+    """(jiffies busy on the whole machine, jiffies of this process) or None without /proc."""
+    try:
+        with open("/proc/stat") as f:
+            fields = f.readline().split()[1:]
+        with open("/proc/self/stat") as f:
+            own = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    values = [int(v) for v in fields[:8]]
+    busy = sum(values) - values[3] - values[4]  # all but idle and iowait
+    return busy, int(own[11]) + int(own[12])  # utime + stime of every thread of ours
+
+
+def others_busy(now=None):
+    """Whether other processes kept at least BUSY_CORES cores busy since the last look."""
+    now = time.monotonic() if now is None else now
+    if now - _state["checked"] < INTERVAL:
+        return _state["busy"]
+    times = _cpu_times()
+    if times is not None and _state["last"] is not None:
+        (busy, own), (busy0, own0), elapsed = times, _state["last"], now - _state["checked"]
+        ticks = os.sysconf("SC_CLK_TCK") * elapsed
+        _state["busy"] = (busy - busy0 - (own - own0)) >= BUSY_CORES * ticks
+    _state["last"], _state["checked"] = times, now
+    return _state["busy"]
+
+
+def gemm_threads(flops):
+    """Set (and return) the BLAS thread count for a GEMM of `flops` multiply-adds."""
+    if not _state["enabled"]:
+        return None
+    lib = _library()
+    if not lib or _state["max"] <= 1:
+        return None
+    threads = 1 if flops < SMALL_FLOPS or others_busy() else _state["max"]
+    if threads != _state["current"]:
+        lib.set_num_threads(threads)
+        _state["current"] = threads
+    return threads
+
+
+def policy(enabled):
+    """Turn the policy on or off; off restores the BLAS's own thread count."""
+    _state["enabled"] = bool(enabled)
+    lib = _library()
+    if not enabled and lib and _state["current"] != _state["max"]:
+        lib.set_num_threads(_state["max"])
+        _state["current"] = _state["max"]

@@ -1,0 +1,60 @@
+"""The BLAS thread policy (ops/_blas.py): one thread for small GEMMs and beside a busy core."""
+import time
+
+import numpy as np
+import pytest
+
+import ops
+from ops import _blas
+
+threadpoolctl = pytest.importorskip("threadpoolctl")
+
+
+def _blas_threads():
+    return threadpoolctl.threadpool_info()[0]["num_threads"] if threadpoolctl.threadpool_info() else 1
+
+
+@pytest.fixture
+def policy_on():
+    _blas.policy(True)
+    yield
+    _blas.policy(True)
+
+
+def test_small_gemms_use_one_thread(policy_on):
+    if _blas._library() is False or _blas._state["max"] < 2:
+        pytest.skip("BLAS with a single thread")
+    assert _blas.gemm_threads(1000) == 1
+    assert _blas_threads() == 1
+
+
+def test_policy_off_restores_the_blas_thread_count(policy_on):
+    if _blas._library() is False:
+        pytest.skip("no BLAS controller")
+    _blas.gemm_threads(10)
+    _blas.policy(False)
+    assert _blas_threads() == _blas._state["max"]
+    assert _blas.gemm_threads(10) is None  # off: the BLAS is left alone
+
+
+def test_busy_core_is_detected():
+    from benchmarks.harness import busy_core
+
+    with busy_core(seconds=10):
+        _blas.others_busy()  # first look: the baseline
+        deadline = time.monotonic() + 3
+        seen = False
+        while time.monotonic() < deadline and not seen:
+            time.sleep(_blas.INTERVAL + 0.05)
+            seen = _blas.others_busy()
+    assert seen
+
+
+def test_results_do_not_depend_on_the_thread_count(policy_on):
+    r = np.random.default_rng(0)
+    x, w = r.standard_normal((64, 300)), r.standard_normal((200, 300))
+    big = ops.linear(x, w).data  # 3.8 M multiply-adds: the BLAS's own count when quiet
+    _blas.policy(False)
+    np.testing.assert_allclose(big, x @ w.T, rtol=1e-12)
+    small = ops.matmul(x[:4, :10], w[:3, :10].T).data
+    np.testing.assert_allclose(small, x[:4, :10] @ w[:3, :10].T, rtol=1e-12)
