@@ -11,7 +11,6 @@ import weakref
 
 import numpy as np
 
-from autograd import anomaly
 from autograd.function import ScatterGrad, sum_to
 from autograd.mode import enable_grad, no_grad, state
 from autograd.tensor import Tensor, _clock, _from_op, modified_since
@@ -195,7 +194,7 @@ def _run(roots, root_grads, retain_graph, create_graph, capture):
             starts.append(node)
     deps = _count_consumers(starts)
     ready = [n for n in dict.fromkeys(starts) if deps.get(n, 0) == 0]
-    check_anomaly = state.anomaly
+    anomaly = state.anomaly  # the checks while detect_anomaly() is on, else None
     clock = _clock[0]
     pop_grad, get_grad, push = grads.pop, grads.get, ready.append
     with enable_grad() if create_graph else no_grad():
@@ -215,8 +214,8 @@ def _run(roots, root_grads, retain_graph, create_graph, capture):
                 input_grads = _conjugated(_vjp, node, g, create_graph)
             else:
                 input_grads = _vjp(node, g, create_graph)
-            if check_anomaly:
-                anomaly.check_backward(node, [np.asarray(gi) if type(gi) is ScatterGrad else gi
+            if anomaly is not None:
+                anomaly.backward(node, [np.asarray(gi) if type(gi) is ScatterGrad else gi
                                               for gi in input_grads])
             if saved and not retain_graph:
                 node.saved = None

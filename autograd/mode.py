@@ -31,7 +31,7 @@ class _State(threading.local):
 
     fast = RECORD
     _grad_enabled = True
-    _anomaly = False
+    _anomaly = None  # the anomaly checks (autograd.anomaly) while detect_anomaly() is on
     _trace = None  # set by autograd.viz.trace(): called with each recorded op
 
     def _update(self):
@@ -52,8 +52,8 @@ class _State(threading.local):
         return self._anomaly
 
     @anomaly.setter
-    def anomaly(self, flag):
-        self._anomaly = bool(flag)
+    def anomaly(self, checks):
+        self._anomaly = checks or None
         self._update()
 
     @property

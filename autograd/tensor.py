@@ -10,7 +10,6 @@ import weakref
 
 import numpy as np
 
-from autograd import anomaly
 from autograd.function import registry
 from autograd.mode import GENERAL, RECORD, state
 
@@ -56,7 +55,7 @@ def apply(cls, *args, **params):
     if fast == GENERAL and state.anomaly:
         node.inputs = inputs
         node.out = out
-        anomaly.check_forward(node, out)
+        state.anomaly.forward(node, out)
     if needs and (fast == RECORD or fast == GENERAL and state.grad_enabled):
         node.inputs = inputs
         node.out = out
@@ -182,6 +181,17 @@ def modified_since(array, epoch):
         if entry is not None and entry[0] > epoch and entry[1]() is a:
             return True
     return False
+
+
+def _elementwise_method(name):
+    """`Tensor.<name>()`: the registered unary rule `name` (sin, log1p, floor, ...)."""
+
+    def method(self):
+        return _unary(registry[name], self)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"np.{name} of this tensor (differentiable; see ops.{name})."
+    return method
 
 
 class Tensor:
@@ -364,6 +374,17 @@ class Tensor:
             return self.data.astype(dtype)
         return self.data.copy() if copy else self.data
 
+    def __dlpack__(self, **kwargs):
+        """Export the data through DLPack with no copy (`torch.from_dlpack(t)`,
+        `np.from_dlpack(t)`); keyword arguments go to `ndarray.__dlpack__`. A tensor that
+        requires grad is refused, as in PyTorch (the consumer could not see the graph)."""
+        if self._requires_grad:
+            raise RuntimeError("cannot export a Tensor that requires grad through DLPack: use t.detach()")
+        return self.data.__dlpack__(**kwargs)
+
+    def __dlpack_device__(self):
+        return self.data.__dlpack_device__()
+
     def __len__(self):
         return len(self.data)
 
@@ -517,8 +538,22 @@ class Tensor:
     def relu(self):
         return _unary(registry["relu"], self)
 
-    def clip(self, lo=None, hi=None):
-        return apply(registry["clip"], self, lo=lo, hi=hi)
+    def clip(self, min=None, max=None):  # noqa: A002  (ndarray's and PyTorch's names)
+        return _ops().clip(self, min, max)
+
+    def round(self, decimals=0):
+        return _ops().round(self, decimals)
+
+    # NumPy's elementwise functions as methods, as PyTorch users expect (t.sin(), t.log1p()).
+    sin, cos, tan, arcsin, arccos, arctan, sinh, cosh, arcsinh, arccosh, arctanh = (
+        _elementwise_method(name) for name in (
+            "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "arcsinh",
+            "arccosh", "arctanh"))
+    exp2, expm1, log2, log10, log1p, square, reciprocal, sinc = (
+        _elementwise_method(name) for name in (
+            "exp2", "expm1", "log2", "log10", "log1p", "square", "reciprocal", "sinc"))
+    sign, floor, ceil, trunc, rint = (
+        _elementwise_method(name) for name in ("sign", "floor", "ceil", "trunc", "rint"))
 
     def softmax(self, axis=-1):
         return apply(registry["softmax"], self, axis=axis)

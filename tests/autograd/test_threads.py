@@ -92,9 +92,10 @@ def test_anomaly_mode_and_tracing_are_per_thread():
         state.trace = lambda *args: None
         try:
             run_threads(lambda: seen.append((state.anomaly, state.trace)))
+            assert state.anomaly is not None
         finally:
             state.trace = None
-    assert seen == [(False, None)]
+    assert seen == [(None, None)]
 
 
 def test_concurrent_backward_passes_accumulate_exactly():
