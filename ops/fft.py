@@ -247,30 +247,47 @@ def irfftn(a, s=None, axes=None, norm=None, out=None):
     return _run(IRFFTN, "irfftn", a, s, axes, norm, out, inverse_real=True)
 
 
-def _shift(x, axes, op, inverse):
-    x = _tensor(x)
+@register("fftshift")
+class FFTShift(Function):
+    """np.fft.fftshift over `axes`: a permutation, so its VJP is the inverse shift."""
+
+    def forward(self, a, axes):
+        self.axes = axes
+        return np.fft.fftshift(a, axes=axes)
+
+    def vjp(self, g):
+        return call("ifftshift", g, axes=self.axes)
+
+
+@register("ifftshift")
+class IFFTShift(Function):
+    """np.fft.ifftshift over `axes`; its VJP is fftshift."""
+
+    def forward(self, a, axes):
+        self.axes = axes
+        return np.fft.ifftshift(a, axes=axes)
+
+    def vjp(self, g):
+        return call("fftshift", g, axes=self.axes)
+
+
+def _shift_axes(x, axes, op):
     if axes is None:
-        axes = tuple(range(x.ndim))
-    elif isinstance(axes, (int, np.integer)):
-        axes = (axes,)
+        return tuple(range(x.ndim))
+    axes = (axes,) if isinstance(axes, (int, np.integer)) else tuple(axes)
     for ax in axes:
         if not -x.ndim <= ax < x.ndim:
             raise ValueError(f"{op}: axis {ax} out of range for shape {x.shape}")
-        ax = int(ax) % x.ndim
-        n = x.shape[ax]
-        k = (n + 1) // 2 if inverse else n // 2  # roll by n//2 (fftshift) or -(n//2)
-        if n < 2 or (n - k) % n == 0:
-            continue
-        lead = (slice(None),) * ax
-        x = call("concatenate", x[lead + (slice(n - k, None),)], x[lead + (slice(0, n - k),)], axis=ax)
-    return x
+    return tuple(int(ax) % x.ndim for ax in axes)
 
 
 def fftshift(x, axes=None):
     """np.fft.fftshift: the zero-frequency bin moved to the centre."""
-    return _shift(x, axes, "fftshift", inverse=False)
+    x = _tensor(x)
+    return apply(FFTShift, x, axes=_shift_axes(x, axes, "fftshift"))
 
 
 def ifftshift(x, axes=None):
     """np.fft.ifftshift: the inverse of fftshift."""
-    return _shift(x, axes, "ifftshift", inverse=True)
+    x = _tensor(x)
+    return apply(IFFTShift, x, axes=_shift_axes(x, axes, "ifftshift"))
