@@ -17,6 +17,16 @@ BINARY = {
     "pow": (ops.pow, "pow"),
     "maximum": (ops.maximum, "maximum"),
     "minimum": (ops.minimum, "minimum"),
+    "arctan2": (ops.arctan2, "atan2"),
+    "hypot": (ops.hypot, "hypot"),
+    "logaddexp": (ops.logaddexp, "logaddexp"),
+    "logaddexp2": (ops.logaddexp2, "logaddexp2"),
+    "fmod": (ops.fmod, "fmod"),
+    "remainder": (ops.remainder, "remainder"),
+    "copysign": (ops.copysign, "copysign"),
+    "fmax": (ops.fmax, "fmax"),
+    "fmin": (ops.fmin, "fmin"),
+    "float_power": (ops.float_power, "float_power"),
 }
 
 SHAPES = mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=3)
@@ -24,14 +34,19 @@ SHAPES = mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max
 
 def _inputs(op, shapes, seed):
     rng = np.random.default_rng(seed)
-    a = rng.uniform(0.5, 2.0, shapes[0]) if op == "pow" else rng.standard_normal(shapes[0])
+    a = rng.uniform(0.5, 2.0, shapes[0]) if op in ("pow", "float_power") else rng.standard_normal(shapes[0])
     b = rng.standard_normal(shapes[1])
-    if op == "div":
+    if op in ("div", "copysign"):
         b = np.where(np.abs(b) < 0.5, 0.5 + np.abs(b), b)
-    if op in ("maximum", "minimum"):  # a on k + 1/4, b on k + 3/4: never within 1/2
+    if op == "copysign":  # |a| has a kink at 0
+        a = np.where(np.abs(a) < 0.5, 0.5 + np.abs(a), a)
+    if op in ("maximum", "minimum", "fmax", "fmin"):  # a on k + 1/4, b on k + 3/4: never within 1/2
         a = rng.integers(-3, 3, shapes[0]) + 0.25
         b = rng.integers(-3, 3, shapes[1]) + 0.75
-    return a, b
+    if op in ("fmod", "remainder"):  # a / b at least 0.15 from every integer (the jumps)
+        b = rng.uniform(1.0, 1.1, shapes[1]) * rng.choice([-1.0, 1.0], shapes[1])
+        a = (rng.integers(-3, 3, shapes[0]) + 0.5) * 1.05 + rng.uniform(-0.2, 0.2, shapes[0])
+    return np.asarray(a, dtype=float), np.asarray(b, dtype=float)
 
 
 @pytest.mark.parametrize("op", sorted(BINARY))
