@@ -257,7 +257,10 @@ class Std(_Moment):
             scale = 1.0 / self.denominator
         if np.ndim(scale):
             scale = np.broadcast_to(scale, self.shape)
-        spread = call("broadcast_to", self.kept(g) / self.kept(result), shape=self.shape)
+        # a zero deviation gets a zero gradient (torch's subgradient); NaN stays NaN
+        zero = self.kept(np.asarray(result.data if hasattr(result, "grad_fn") else result) == 0)
+        safe = call("where", zero, np.ones((), dtype=a.dtype), self.kept(result))
+        spread = call("broadcast_to", self.kept(g) / safe * ~zero, shape=self.shape)
         return spread * self.centred(a) * scale
 
 
