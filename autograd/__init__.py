@@ -11,7 +11,7 @@ Tensor([2., 4.])
 from autograd.anomaly import detect_anomaly
 from autograd.engine import grad
 from autograd.factory import (
-    arange, empty, eye, full, ones, ones_like, rand, randn, zeros, zeros_like,
+    arange, empty, eye, from_dlpack, full, ones, ones_like, rand, randn, zeros, zeros_like,
 )
 from autograd.function import Function, register, registry
 from autograd.gradcheck import GradcheckError, gradcheck, gradcheck_graph, numerical_grad
@@ -34,4 +34,5 @@ __all__ = [
     "detect_anomaly", "gradcheck", "gradcheck_graph", "numerical_grad", "GradcheckError", "viz",
     "functional", "checkpoint",
     "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "arange", "eye", "randn", "rand",
+    "from_dlpack",
 ]

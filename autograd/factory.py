@@ -74,3 +74,14 @@ def rand(*shape, rng=None, dtype=None, requires_grad=False):
     shape = _shape(shape[0]) if len(shape) == 1 and not isinstance(shape[0], int) else shape
     values = default_rng(rng).random(shape).astype(_float(dtype), copy=False)
     return _make(values, requires_grad)
+
+
+def from_dlpack(x, requires_grad=False):
+    """A Tensor sharing memory with `x`, any object with `__dlpack__` (a CPU torch tensor,
+    a NumPy array, ...), with no copy.
+
+    Examples
+    --------
+    >>> t = from_dlpack(torch.arange(3.0))   # writes through either side are seen by both
+    """
+    return _make(np.from_dlpack(x), requires_grad)

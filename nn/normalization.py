@@ -28,8 +28,9 @@ class _BatchNorm(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        affine_parameters(self, num_features, float_dtype(dtype, name), affine, affine)
-        if track_running_stats:
+        dtype = float_dtype(dtype, name)
+        affine_parameters(self, num_features, dtype, affine, affine)
+        if track_running_stats:  # the parameters' dtype (float32 by default), as torch
             self.register_buffer("running_mean", np.zeros(num_features, dtype))
             self.register_buffer("running_var", np.ones(num_features, dtype))
             self.register_buffer("num_batches_tracked", np.array(0, dtype=np.int64))
