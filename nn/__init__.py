@@ -11,7 +11,7 @@ Examples
 >>> opt.zero_grad(); loss.backward(); opt.step()
 >>> nn.save(model.state_dict(), "model.npz")
 """
-from nn import data, init, optim, utils
+from nn import data, functional, init, optim, utils
 from nn.activation import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from nn.container import ModuleList, Sequential
 from nn.conv import Conv1d, ConvTranspose1d, ConvTranspose2d
@@ -24,6 +24,10 @@ from nn.loss import (
 from nn.module import IncompatibleKeys, Module, StateDictError
 from nn.normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm
 from nn.parameter import Parameter
+from nn.attention import MultiheadAttention
+from nn.embedding import Embedding
+from nn.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+from nn.transformer import TransformerEncoderLayer
 from nn.pooling import (
     AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AvgPool1d, MaxPool1d,
     PixelShuffle, PixelUnshuffle, Unflatten, Upsample,
@@ -40,5 +44,7 @@ __all__ = [
     "LogSoftmax", "Flatten", "Identity", "Sequential", "ModuleList",
     "CrossEntropyLoss", "MSELoss", "MultiMarginLoss", "NLLLoss", "L1Loss", "SmoothL1Loss",
     "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "KLDivLoss",
-    "init", "optim", "data", "utils", "fuse_conv_bn", "save", "load",
+    "Embedding", "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell", "MultiheadAttention",
+    "TransformerEncoderLayer",
+    "init", "optim", "data", "utils", "functional", "fuse_conv_bn", "save", "load",
 ]

@@ -21,6 +21,7 @@ from ops.loss import (
     l1_loss, mse_loss, multi_margin_loss, nll_loss, smooth_l1_loss,
 )
 from ops.norm import batch_norm, group_norm, layer_norm
+from ops.prelu import prelu
 from ops.pool import (
     adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d, avg_pool1d,
     avg_pool2d, max_pool1d, max_pool2d,
@@ -49,6 +50,7 @@ __all__ = [
     "cross_entropy", "nll_loss", "multi_margin_loss", "mse_loss",
     "binary_cross_entropy_with_logits",
     "binary_cross_entropy", "l1_loss", "smooth_l1_loss", "huber_loss", "kl_div",
+    "prelu",
     "box_iou", "nms", "average_precision", "mean_average_precision",
     "embedding", "scaled_dot_product_attention",
     "lstm_sequence", "gru_sequence", "rnn_tanh_sequence", "rnn_relu_sequence",
