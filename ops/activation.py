@@ -12,13 +12,15 @@ class ReLU(Function):
     """max(a, 0); the gradient at 0 is 0 (as PyTorch)."""
 
     def forward(self, a):
-        out = np.maximum(a, 0)
-        self.save(out)
-        return out
+        # the mask, not the output, is saved: its VJP is one multiply (no comparison pass),
+        # and the output (4 bytes an element, against 1) can be freed by the next op
+        positive = a > 0
+        self.save(positive)
+        return np.maximum(a, 0)
 
     def vjp(self, g):
-        (out,) = self.saved
-        return g * (out > 0)
+        (positive,) = self.saved
+        return g * positive
 
 
 @register("leaky_relu")
