@@ -24,6 +24,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from autograd.function import Function, call, register
 from autograd.tensor import apply
+from ops._blas import gemm_threads
 from ops._util import check_float
 
 
@@ -288,6 +289,7 @@ def conv_forward(x, weight, bias, windows, groups):
     dtype = np.result_type(*(a for a in (x, weight, bias) if a is not None))
     out = np.empty((groups, F // groups, windows.positions(N)), dtype)
     b = None if bias is None else bias.reshape(groups, -1, 1).astype(dtype, copy=False)
+    gemm_threads(w2.size * windows.positions(windows.chunk))  # per chunk GEMM (ops/_blas.py)
     for start, stop, cols in windows.column_chunks(x):
         cols = cols.reshape(groups, -1, windows.positions(stop - start))
         part = out[:, :, windows.positions(start):windows.positions(stop)]
@@ -348,6 +350,7 @@ def gradients_by_correlation(g, x, weight, weight_shape, windows, groups):
         gw = np.zeros((groups, F // groups * KH * KW, Cg), np.result_type(g, x))
         # x of a chunk of samples as (C, n, H, OWc), zeros in the junk columns
         wide = np.zeros((C, gwin.chunk, H, gwin.width), gw.dtype)
+    gemm_threads(F * Cg * KH * KW * gwin.positions(gwin.chunk))
     for start, stop, gcols in gwin.column_chunks(g):  # (F, KH, KW, n, H, OWc)
         positions = gwin.positions(stop - start)
         gcols = gcols.reshape(groups, -1, positions)
@@ -380,6 +383,7 @@ def gradients_by_col2im(g, x, weight, weight_shape, windows, groups):
         gw = np.zeros((groups, int(np.prod(weight_shape[1:])), F // groups),
                       np.result_type(g, x))  # (G, C/G*KH*KW, F/G)
         columns = windows.column_chunks(x)
+    gemm_threads(F * int(np.prod(weight_shape[1:])) * windows.positions(windows.chunk))
     for start, stop, g_chunk in windows.gradient_chunks(g, groups):
         if gx is not None:
             gcols = np.matmul(w2.transpose(0, 2, 1), g_chunk)  # (G, C/G*KH*KW, positions)
