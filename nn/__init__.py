@@ -12,7 +12,10 @@ Examples
 >>> nn.save(model.state_dict(), "model.npz")
 """
 from nn import data, functional, init, optim, utils
-from nn.activation import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from nn.activation import (
+    ELU, GELU, SELU, Hardtanh, LeakyReLU, LogSigmoid, LogSoftmax, Mish, PReLU, ReLU, ReLU6,
+    Sigmoid, SiLU, Softmax, Softplus, Softsign, Tanh,
+)
 from nn.container import ModuleList, Sequential
 from nn.conv import Conv1d, ConvTranspose1d, ConvTranspose2d
 from nn.fuse import fuse_conv_bn
@@ -41,7 +44,8 @@ __all__ = [
     "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "Upsample", "PixelShuffle",
     "PixelUnshuffle", "Unflatten", "BatchNorm1d", "BatchNorm2d", "LayerNorm",
     "GroupNorm", "Dropout", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "Softmax",
-    "LogSoftmax", "Flatten", "Identity", "Sequential", "ModuleList",
+    "LogSoftmax", "SiLU", "Mish", "Softplus", "ELU", "SELU", "Hardtanh", "ReLU6", "LogSigmoid",
+    "Softsign", "PReLU", "Flatten", "Identity", "Sequential", "ModuleList",
     "CrossEntropyLoss", "MSELoss", "MultiMarginLoss", "NLLLoss", "L1Loss", "SmoothL1Loss",
     "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "KLDivLoss",
     "Embedding", "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell", "MultiheadAttention",

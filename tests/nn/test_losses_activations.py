@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import nn
+import ops
 from autograd import Tensor, grad
 
 torch = pytest.importorskip("torch")
@@ -92,3 +93,74 @@ def test_weight_buffers_load_from_torch_state_dict():
     ours = nn.BCEWithLogitsLoss(pos_weight=np.zeros(2))
     ours.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})
     np.testing.assert_array_equal(ours.pos_weight.data, [1.0, 2.0])
+
+
+# ---------------------------------------------------------------------- activations
+ACTIVATIONS = {
+    "SiLU": ({}, {}), "Mish": ({}, {}), "SELU": ({}, {}), "LogSigmoid": ({}, {}),
+    "Softsign": ({}, {}), "ReLU6": ({}, {}),
+    "Softplus": ({"beta": 2.0, "threshold": 3.0}, None), "ELU": ({"alpha": 0.5}, None),
+    "Hardtanh": ({"min_val": -0.5, "max_val": 2.0}, None),
+    "PReLU": ({"num_parameters": 3, "init": 0.1}, None),
+}
+
+
+def _away_from_kinks(x, kinks):
+    for k in kinks:
+        x = np.where(np.abs(x - k) < 0.02, x + 0.05, x)
+    return x
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_activation_module_matches_torch_to_second_order(name):
+    kwargs = ACTIVATIONS[name][0]
+    behind = {"ReLU6": "hardtanh", "LogSigmoid": "logsigmoid"}.get(name, name.lower())
+    if not hasattr(ops, behind):  # TEMPORARY until H1's ops land
+        pytest.skip(f"ops.{behind} is not there yet")
+    ours = getattr(nn, name)(**kwargs).double()
+    theirs = getattr(torch.nn, name)(**kwargs).double()
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    assert repr(ours) == repr(theirs)
+    x = _away_from_kinks(np.random.default_rng(3).standard_normal((2, 3, 4)) * 3, (0.0, -0.5, 2.0, 6.0, 1.5))
+    xt = Tensor(x.copy(), requires_grad=True)
+    tx = torch.tensor(x, requires_grad=True)
+    out, expected = ours(xt), theirs(tx)
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-10, atol=1e-12)
+    v = np.random.default_rng(4).standard_normal(x.shape)
+    (gx,) = grad((out * Tensor(v)).sum(), xt, create_graph=True)
+    (tgx,) = torch.autograd.grad((expected * torch.tensor(v)).sum(), tx, create_graph=True)
+    np.testing.assert_allclose(gx.data, tgx.detach().numpy(), rtol=1e-9, atol=1e-12)
+    u = np.random.default_rng(5).standard_normal(x.shape)
+    thx = (torch.autograd.grad((tgx * torch.tensor(u)).sum(), tx)[0].numpy()
+           if tgx.requires_grad else np.zeros(x.shape))
+    if gx.requires_grad:
+        (hx,) = grad((gx * Tensor(u)).sum(), xt, allow_unused=True)
+        hx = np.zeros(x.shape) if hx is None else hx.data
+    else:
+        hx = np.zeros(x.shape)
+    np.testing.assert_allclose(hx, thx, rtol=1e-8, atol=1e-10)
+
+
+def test_prelu_weight_gradient_and_init():
+    ours = nn.PReLU(3).double()
+    theirs = torch.nn.PReLU(3).double()
+    np.testing.assert_array_equal(ours.weight.data, theirs.weight.detach().numpy())
+    x = np.random.default_rng(6).standard_normal((4, 3, 5))
+    (ours(Tensor(x)) ** 2).sum().backward()
+    (theirs(torch.tensor(x)) ** 2).sum().backward()
+    np.testing.assert_allclose(ours.weight.grad.data, theirs.weight.grad.numpy(), rtol=1e-12)
+    with pytest.raises(ValueError, match="prelu: weight of 3 slopes does not match the 4 channels"):
+        ours(Tensor(np.ones((2, 4))))
+    assert nn.PReLU().weight.dtype == np.float32
+
+
+@pytest.mark.parametrize("make", [lambda: nn.LeakyReLU("a"), lambda: nn.Softplus(beta="2"),
+                                  lambda: nn.ELU(alpha=None), lambda: nn.Hardtanh(min_val="x")])
+def test_non_numeric_hyperparameters_raise_type_error(make):
+    with pytest.raises(TypeError, match="must be a real number"):
+        make()
+
+
+def test_hardtanh_bounds_checked():
+    with pytest.raises(ValueError, match="max_val"):
+        nn.Hardtanh(1.0, -1.0)
