@@ -98,21 +98,43 @@ def trace(retain_grads=False):
 
 
 def module_names(path):
-    """Qualified names for a traced module path: the root's class name, then 'a.b.0'."""
+    """Qualified names for a traced module path: the root's class name, then 'a.b.0'.
+
+    A module is named by where it sits in the root module's tree, so that blocks called
+    in a loop over a ModuleList (which is itself never called) are `blocks.0`,
+    `blocks.1`, ...; a module the root does not hold is named relative to its caller.
+    """
     names = []
     parts = []
     for depth, (module, _) in enumerate(path):
         if depth == 0:
             names.append(type(module).__name__)
             continue
-        parts.append(_child_name(path[depth - 1][0], module))
+        qualified = _qualified_name(path[0][0], module)
+        if qualified is not None:
+            parts = qualified.split(".")
+        else:
+            parts.append(_child_name(path[depth - 1][0], module))
         names.append(".".join(parts))
     return names
 
 
+def _qualified_name(root, module):
+    """`module`'s dotted name inside `root` (None when root does not hold it)."""
+    named = getattr(root, "named_modules", None)
+    if named is None:
+        return None
+    for name, candidate in named():
+        if candidate is module and name:
+            return name
+    return None
+
+
 def _child_name(parent, child):
+    """`child`'s name in `parent`: a registered child, else a plain attribute, else its class."""
     children = getattr(parent, "named_children", None)
-    pairs = children() if children is not None else vars(parent).items()
+    pairs = list(children()) if children is not None else []
+    pairs += list(getattr(parent, "__dict__", {}).items())
     for name, value in pairs:
         if value is child:
             return str(name)
@@ -178,10 +200,15 @@ class _Walk:
             node = queue.popleft()
             traced = getattr(node, "traced", None)
             args = traced[0] if traced else ()
+            promoting = _promotes(node, args)
             for i, t in enumerate(getattr(node, "inputs", None) or ()):
                 if t is None:  # a non-differentiable argument: drawn if it is a Tensor
                     t = args[i] if i < len(args) else None
                     if not isinstance(t, Tensor):
+                        if promoting and _is_numeric(t):  # a constant that set the dtype
+                            key = ("c", id(node), i)
+                            self.items[key] = _Item(t, "constant")
+                            self.edges[key, node] = None
                         continue
                 self.edges[self._tensor(t, queue), node] = None
 
@@ -215,6 +242,34 @@ class _Walk:
         for key, paths in near.items():
             if not self.items[key].root:  # outputs stand outside every module
                 self.items[key].path = _common_prefix(paths)
+
+
+def _is_numeric(value):
+    return isinstance(value, (np.ndarray, np.generic, int, float, complex)) and not isinstance(value, bool)
+
+
+def _out_dtype(node):
+    out = getattr(node, "out", None)
+    return out.dtype if isinstance(out, np.ndarray) else None
+
+
+def _promotes(node, args):
+    """Whether a non-Tensor operand of a traced op changed its result's dtype."""
+    dtype = _out_dtype(node)
+    if dtype is None or node.name == "astype" or not args:
+        return False
+    tensors = [a.dtype for a in args if isinstance(a, Tensor)]
+    others = [a for a in args if not isinstance(a, Tensor) and _is_numeric(a)]
+    return bool(tensors and others) and dtype not in tensors
+
+
+def _dtype_change(node):
+    """'float32 → float64' when an op's result dtype is none of its graph inputs' dtypes."""
+    dtype = _out_dtype(node)
+    inputs = [t.dtype for t in (getattr(node, "inputs", None) or ()) if t is not None]
+    if dtype is None or not inputs or dtype in inputs or node.name == "astype":
+        return None
+    return f"{' / '.join(sorted({str(d) for d in inputs}))} → {dtype}"
 
 
 def nodes(roots):
@@ -463,6 +518,9 @@ def _op_attrs(node, red):
         text = _params_text(type(node), traced[1])
         if text:
             lines.append(_small(text, color))
+    change = _dtype_change(node)
+    if change:
+        lines.append(_small(change, "#ffffff" if red else "#b35900"))
     saved = _saved_text(node)
     if saved:
         lines.append(_small(saved, color))
@@ -491,8 +549,22 @@ def _group_attrs(path, nodes, red):
             "color": "#b00000" if red else "#6a5a9a"}
 
 
+def _constant_attrs(value):
+    """A non-Tensor operand: its value (a scalar) or its shape and dtype (an array)."""
+    array = np.asarray(value)
+    if array.ndim == 0:
+        kind = type(value).__name__ if not isinstance(value, (np.ndarray, np.generic)) else str(array.dtype)
+        text = f"{array.item()!r} ({kind})"
+    else:
+        text = f"{'×'.join(map(str, array.shape))} {array.dtype}"
+    return {"label": _html(["<I>constant</I>", html.escape(text)]), "fillcolor": STYLE["constant"],
+            "shape": "box", "style": "dashed", "color": "#888888", "fontcolor": "#555555"}
+
+
 def _tensor_attrs(item, show_data):
     t = item.obj
+    if not isinstance(t, Tensor):
+        return _constant_attrs(t)
     lines = []
     if item.label:
         lines.append(f"<B>{html.escape(str(item.label))}</B>")

@@ -257,3 +257,77 @@ def test_a_function_node_may_be_a_root():
     node = apply(_Double, x).grad_fn
     nodes, edges = parse(viz.draw(node))
     assert len(nodes) == 2 and len(edges) == 1
+
+
+class _Block(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(3, 3)
+
+    def forward(self, x):
+        return self.fc(x).tanh()
+
+
+class _Stack(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.blocks = nn.ModuleList([_Block(), _Block()])
+        self.head = nn.Linear(3, 1)
+
+    def forward(self, x):
+        for block in self.blocks:  # the ModuleList itself is never called
+            x = block(x)
+        return self.head(x)
+
+
+def test_modules_called_in_a_loop_over_a_module_list_get_qualified_names():
+    x = Tensor(np.ones((2, 3), dtype=np.float32))
+    with viz.trace():
+        y = _Stack()(x).sum()
+    source = viz.draw(y).source
+    assert "blocks.0 · _Block" in source and "blocks.1 · _Block" in source
+    assert "blocks.0.fc · Linear" in source and "blocks.1.fc · Linear" in source
+    assert "_Block · _Block" not in source and "head · Linear" in source
+    collapsed, _ = parse(viz.draw(y, depth=1))
+    assert len(labelled(collapsed, "<B>blocks.0</B>")) == 1
+    assert len(labelled(collapsed, "<B>blocks.1</B>")) == 1
+
+
+def test_module_names_fall_back_to_the_caller_for_unregistered_modules():
+    class Outer(nn.Module):
+        def __init__(self):
+            super().__init__()
+            object.__setattr__(self, "hidden", nn.Linear(3, 3))  # not registered
+
+        def forward(self, x):
+            return self.hidden(x)
+
+    x = Tensor(np.ones((1, 3), dtype=np.float32))
+    with viz.trace():
+        y = Outer()(x).sum()
+    assert "hidden · Linear" in viz.draw(y).source
+
+
+def test_constant_that_promotes_the_dtype_is_drawn():
+    x = Tensor(np.ones(3, dtype=np.float32), requires_grad=True)
+    with viz.trace():
+        promoted = (x * np.arange(3.0)).sum()  # float64 constant: the result is float64
+        kept = (x * 2.0 + np.float64(1)).sum()  # weak scalars: stays float32
+    nodes, edges = parse(viz.draw(promoted))
+    (constant,) = labelled(nodes, "<I>constant</I>")
+    assert "3 float64" in nodes[constant]
+    (mul,) = labelled(nodes, "<B>mul</B>")
+    assert (constant, mul) in edges
+    assert "float32 → float64" in nodes[mul]
+    nodes, _ = parse(viz.draw(kept))
+    assert not labelled(nodes, "<I>constant</I>") and not labelled(nodes, "→")
+
+
+def test_dtype_change_is_marked_without_tracing():
+    x = Tensor(np.ones(2, dtype=np.float32), requires_grad=True)
+    y = (x * np.array([1.0, 2.0])).sum()
+    nodes, _ = parse(viz.draw(y))
+    (mul,) = labelled(nodes, "<B>mul</B>")
+    assert "float32 → float64" in nodes[mul]
+    z = x.astype(np.float64).sum()  # an explicit cast says so already in its own name
+    assert not labelled(parse(viz.draw(z))[0], "→")
