@@ -552,7 +552,7 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear", 
     """q-th quantiles over `axis`, as `np.quantile`; the gradient goes to the selected elements.
 
     Methods: linear (default), lower, higher, midpoint, nearest. `overwrite_input` is
-    accepted (the input is never changed).
+    accepted (the input is never changed). A NaN in a slice makes its quantile NaN.
     """
     return _quantile("quantile", a, q, axis, out, method, keepdims, weights, interpolation, dim)
 
@@ -560,8 +560,8 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear", 
 def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False,
                *, weights=None, interpolation=None, dim=None):
     """q-th percentiles over `axis`, as `np.percentile`."""
-    q = np.asarray(_data(q), dtype=np.float64) / 100
-    return _quantile("percentile", a, q, axis, out, method, keepdims, weights, interpolation, dim)
+    return _quantile("percentile", a, _percent(q), axis, out, method, keepdims, weights,
+                     interpolation, dim)
 
 
 def median(a, axis=None, out=None, overwrite_input=False, keepdims=False, *, dim=None):
@@ -569,8 +569,32 @@ def median(a, axis=None, out=None, overwrite_input=False, keepdims=False, *, dim
     return _quantile("median", a, 0.5, axis, out, "linear", keepdims, None, None, dim)
 
 
-def _quantile(op, a, q, axis, out, method, keepdims, weights, interpolation, dim):
-    from ops.index import sort
+def nanquantile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False,
+                *, weights=None, interpolation=None, dim=None):
+    """Quantiles of the non-NaN elements, as `np.nanquantile`."""
+    return _quantile("nanquantile", a, q, axis, out, method, keepdims, weights, interpolation, dim,
+                     skip_nan=True)
+
+
+def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
+                  keepdims=False, *, weights=None, interpolation=None, dim=None):
+    """Percentiles of the non-NaN elements, as `np.nanpercentile`."""
+    return _quantile("nanpercentile", a, _percent(q), axis, out, method, keepdims, weights,
+                     interpolation, dim, skip_nan=True)
+
+
+def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False, *, dim=None):
+    """Median of the non-NaN elements, as `np.nanmedian`."""
+    return _quantile("nanmedian", a, 0.5, axis, out, "linear", keepdims, None, None, dim,
+                     skip_nan=True)
+
+
+def _percent(q):
+    return np.asarray(_data(q), dtype=np.float64) / 100
+
+
+def _quantile(op, a, q, axis, out, method, keepdims, weights, interpolation, dim, skip_nan=False):
+    from ops.index import sort, take_along_axis
 
     refuse_out(op, out)
     if weights is not None:
@@ -587,49 +611,58 @@ def _quantile(op, a, q, axis, out, method, keepdims, weights, interpolation, dim
     axes = normalize_axes(axis, a.ndim, op)
     rest = [i for i in range(a.ndim) if i not in axes]
     x = a.transpose(*rest, *axes) if a.ndim else a
-    x = x.reshape(*[a.shape[i] for i in rest], -1)  # (..., K): the reduced axes flattened
-    count = x.shape[-1]
-    if count == 0:
+    lead = tuple(a.shape[i] for i in rest)
+    x = x.reshape(*lead, -1)  # (..., K): the reduced axes flattened
+    if x.shape[-1] == 0:
         raise ValueError(f"{op}: cannot take a quantile of an empty axis (input shape {a.shape})")
-    ordered = sort(x, axis=-1)
-    position = q * (count - 1)
+    ordered = sort(x, axis=-1)  # NaN sorts last
+    nan = np.isnan(x.data)
+    if skip_nan:  # per slice: the non-NaN count
+        count = (~nan).sum(axis=-1).reshape(lead + (1,) * q.ndim)
+        if np.any(count == 0):
+            warnings.warn("All-NaN slice encountered", RuntimeWarning, stacklevel=3)
+    else:
+        count = np.full(lead + (1,) * q.ndim, x.shape[-1])
+    last = np.maximum(count - 1, 0)
+    position = q * last  # (..., *q.shape)
     low = np.floor(position).astype(np.int64)
-    high = np.minimum(low + 1, count - 1)
+    high = np.minimum(low + 1, last)
     if method == "lower":
-        high, fraction = low, 0.0
+        high, fraction = low, np.zeros(position.shape)
     elif method == "higher":
         low = high = np.ceil(position).astype(np.int64)
-        fraction = 0.0
+        fraction = np.zeros(position.shape)
     elif method == "nearest":  # NumPy rounds .5 to the even index
         low = high = np.around(position).astype(np.int64)
-        fraction = 0.0
+        fraction = np.zeros(position.shape)
     elif method == "midpoint":
         high = np.ceil(position).astype(np.int64)
         fraction = np.where(high > low, 0.5, 0.0)
     else:
         fraction = position - low
     fraction = np.asarray(fraction, dtype=a.dtype)
-    # (..., *q.shape) then q's axes moved to the front, as NumPy
-    lo = ordered[..., low.reshape(-1)].reshape(*x.shape[:-1], *q.shape)
-    if np.all(fraction == 0):
-        result = lo
-    else:
-        hi = ordered[..., high.reshape(-1)].reshape(*x.shape[:-1], *q.shape)
-        result = lo + (hi - lo) * fraction
-    lead = len(x.shape) - 1
-    if q.ndim:
-        result = result.transpose(*range(lead, lead + q.ndim), *range(lead))
+    shape = lead + q.shape
+
+    def pick(index):
+        return take_along_axis(ordered, index.reshape(lead + (-1,)), axis=-1).reshape(shape)
+
+    result = pick(low)
+    if np.any(fraction != 0):
+        result = result + (pick(high) - result) * fraction
+    if q.ndim:  # q's axes first, as NumPy
+        result = result.transpose(*range(len(lead), len(shape)), *range(len(lead)))
     if keepdims:
         result = result.reshape(*q.shape, *kept_shape(a.shape, axes))
-    if np.isnan(a.data).any():  # NumPy: a NaN in a slice makes its quantile NaN
-        bad = np.isnan(a.data).any(axis=axes, keepdims=bool(keepdims))
-        result = call("where", np.broadcast_to(bad, result.shape), np.array(np.nan, dtype=result.dtype),
-                      result)
+    bad = (nan.all(axis=-1) if skip_nan else nan.any(axis=-1)).reshape(lead + (1,) * q.ndim)
+    if bad.any():  # NaN where NumPy gives NaN, without a gradient into the NaN slice
+        bad = np.broadcast_to(bad, shape)
+        if q.ndim:
+            bad = bad.transpose(*range(len(lead), len(shape)), *range(len(lead)))
+        result = call("where", bad.reshape(result.shape), np.array(np.nan, dtype=result.dtype), result)
     return result
-
 
 __all__ = [
     "sum", "prod", "mean", "max", "min", "amax", "amin", "var", "std", "logsumexp", "cumsum",
     "cumprod", "ptp", "diff", "nansum", "nanmean", "nanvar", "nanstd", "nanmax", "nanmin",
-    "average", "median", "quantile", "percentile",
+    "average", "median", "quantile", "percentile", "nanmedian", "nanquantile", "nanpercentile",
 ]

@@ -105,3 +105,12 @@ CASES += [
     Case("getitem", lambda a: ops.percentile(a, 35.0), [T],
          lambda a: torch().quantile(a.reshape(-1), 0.35), id="percentile-flat"),
 ]
+TN = T.copy()
+TN[0, 1, 2] = np.nan
+TN[1, :2, 3] = np.nan
+CASES += [
+    Case("getitem", lambda a: ops.nanquantile(a, [0.3, 0.8], axis=1), [TN],
+         lambda a: torch().nanquantile(a, torch().tensor([0.3, 0.8], dtype=a.dtype), dim=1), id="nanquantile"),
+    Case("getitem", lambda a: ops.nanmedian(a, axis=(0, 1)), [TN],
+         lambda a: torch().nanquantile(a.reshape(-1, 5), 0.5, dim=0), id="nanmedian"),
+]
