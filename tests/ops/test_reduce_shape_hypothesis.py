@@ -269,6 +269,8 @@ def test_reductions_over_an_empty_axis_follow_numpy():
 
 
 @pytest.mark.parametrize("call, op", [
+    (lambda x: ops.softmax(x, axis=2), "softmax"),
+    (lambda x: ops.log_softmax(x, axis=-3), "log_softmax"),
     (lambda x: ops.concatenate([x, x], axis=3), "concatenate"),
     (lambda x: ops.stack([x, x], axis=-4), "stack"),
     (lambda x: np.concatenate([x, x], axis=2), "concatenate"),
