@@ -256,7 +256,7 @@ def _vjp(node, g, create_graph):
 
 def _conjugated(vjp, node, g, create_graph):
     """conj(vjp(conj(g))): PyTorch's convention for a holomorphic rule and a complex g."""
-    return tuple(None if gi is None else np.conj(gi)
+    return tuple(None if gi is None else gi.conj() if type(gi) is ScatterGrad else np.conj(gi)
                  for gi in vjp(node, np.conj(g), create_graph))
 
 

@@ -150,6 +150,10 @@ class ScatterGrad:
     def astype(self, dtype):
         return self.dense().astype(dtype, copy=False)
 
+    def conj(self):
+        return ScatterGrad(self.shape, [(i, np.conj(v)) for i, v in self.parts],
+                           None if self.base is None else np.conj(self.base), self.dtype)
+
     def dense(self):
         """The gradient as a new array: the base (or zeros) with every part added."""
         if self.base is None:
