@@ -648,10 +648,45 @@ def pad(array, pad_width, mode="constant", **kwargs):
     return array
 
 
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, *, device=None):
+    """`num` evenly spaced samples from `start` to `stop`, as `np.linspace`; differentiable
+    in `start` and `stop` (arrays of them too)."""
+    if device not in (None, "cpu"):
+        raise TypeError(f"linspace: device={device!r} is not supported (only 'cpu')")
+    if num < 0:
+        raise ValueError(f"linspace: number of samples, {num}, must be non-negative")
+    start, stop = _wrap(start), _wrap(stop)
+    if dtype is not None and np.dtype(dtype).kind not in "fc":  # integers: NumPy's floor, no gradient
+        values = np.linspace(start.data, stop.data, num, endpoint, retstep, dtype, axis)
+        return (Tensor(values[0]), values[1]) if retstep else Tensor(values)
+    if start.dtype.kind not in "fc":
+        start = start.astype(np.float64)
+    if stop.dtype.kind not in "fc":
+        stop = stop.astype(np.float64)
+    div = (num - 1) if endpoint else num
+    shape = np.broadcast_shapes(start.shape, stop.shape)
+    fraction = np.arange(num, dtype=np.result_type(start.dtype, stop.dtype))
+    if div > 0:
+        fraction = fraction / div
+    fraction = fraction.reshape((num,) + (1,) * len(shape))
+    samples = start + (stop - start) * fraction
+    if endpoint and num > 1:  # the last sample is exactly stop, as NumPy
+        last = np.zeros((num,) + (1,) * len(shape), dtype=bool)
+        last[-1] = True
+        samples = apply(registry["where"], last, stop, samples)
+    if dtype is not None:
+        samples = samples.astype(dtype)
+    if axis != 0:
+        samples = moveaxis(samples, 0, axis)
+    if retstep:
+        step = (stop - start) / div if div > 0 else Tensor(np.array(np.nan))
+        return samples, step
+    return samples
+
 __all__ = [
     "reshape", "ravel", "transpose", "broadcast_to", "broadcast_arrays", "concatenate", "stack",
     "atleast_1d", "atleast_2d", "atleast_3d", "hstack", "vstack", "row_stack", "dstack",
     "column_stack", "squeeze", "expand_dims", "moveaxis", "swapaxes", "rollaxis", "flip",
     "fliplr", "flipud", "rot90", "roll", "tile", "repeat", "split", "array_split", "hsplit",
-    "vsplit", "dsplit", "diagonal", "diag", "trace", "tril", "triu", "pad",
+    "vsplit", "dsplit", "diagonal", "diag", "trace", "tril", "triu", "pad", "linspace",
 ]

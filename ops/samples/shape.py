@@ -94,3 +94,9 @@ for mode, torch_mode in (("edge", "replicate"), ("reflect", "reflect"), ("wrap",
         None if torch_mode is None else
         lambda a, m=torch_mode: torch().nn.functional.pad(a[None], (3, 1, 1, 2), mode=m)[0],
         id=f"pad-{mode}"))
+CASES += [
+    Case("where", lambda a, b: ops.linspace(a, b, 5), [V[:2], np.array(2.5)],
+         lambda a, b: a + (b - a) * (torch().arange(5, dtype=a.dtype)[:, None] / 4), id="linspace"),
+    Case("mul", lambda a, b: ops.linspace(a, b, 4, endpoint=False, axis=1), [V[:2], np.array(2.5)],
+         lambda a, b: (a + (b - a) * (torch().arange(4, dtype=a.dtype)[:, None] / 4)).T, id="linspace-open"),
+]
