@@ -497,6 +497,8 @@ def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=
 
 def _nan_extreme(pick, fill, a, axis, out, keepdims, initial, where, dim):
     a = _wrap(a)
+    if a.dtype.kind not in "fc":  # no NaN possible
+        return pick(a, axis, out, keepdims, initial, where, dim=dim)
     valid = _and_where(_not_nan(a), where)
     result = pick(a, axis, out, keepdims, fill if initial is _NoValue else initial, valid, dim=dim)
     if initial is _NoValue:  # an all-NaN slice gives NaN, as NumPy (with its warning)

@@ -629,6 +629,8 @@ def pad(array, pad_width, mode="constant", **kwargs):
     if kwargs.get("reflect_type", "even") != "even":
         raise TypeError("pad: reflect_type='odd' is not supported")
     widths = pad_widths(pad_width, array.shape)
+    if array.ndim == 0:  # nothing to pad, as NumPy
+        return reshape(array, ())
     if mode == "constant":
         values = kwargs.get("constant_values", 0)
         if isinstance(values, Tensor):
