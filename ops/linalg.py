@@ -12,6 +12,7 @@ from autograd.function import Function, call, register
 from autograd.tensor import Tensor, apply
 from ops import products
 from ops._blas import gemm_threads
+from ops._validate import rank
 
 __all__ = [
     "matmul", "inv", "det", "slogdet", "solve", "cholesky", "qr", "eigh", "eigvalsh", "svd",
@@ -63,6 +64,7 @@ class Linear(Function):
     """x @ weight.T + bias, weight (out, in) as in PyTorch; one GEMM each way."""
 
     def forward(self, x, weight, bias=None):
+        rank("linear", "input", x.shape, minimum=1)
         if weight.ndim != 2 or x.shape[-1] != weight.shape[1]:
             raise ValueError(
                 f"linear: input of shape {x.shape} does not match weight of shape {weight.shape} "

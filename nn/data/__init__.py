@@ -7,6 +7,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from autograd.mode import default_rng
 from autograd.tensor import Tensor
+from ops._validate import integer, rank
 
 DIGITS = os.path.join(os.path.dirname(__file__), "digits.npz")
 
@@ -51,10 +52,8 @@ class DataLoader:
                 "DataLoader: arrays differ in length along the first dimension: "
                 + ", ".join(str(a.shape) for a in arrays)
             )
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
-            raise ValueError(f"DataLoader: batch_size must be a positive integer, got {batch_size!r}")
         self.arrays = arrays
-        self.batch_size = int(batch_size)
+        self.batch_size = integer("DataLoader", "batch_size", batch_size, minimum=1)
         self.shuffle = shuffle
         self.drop_last = drop_last
         self.rng = rng
@@ -89,9 +88,8 @@ def random_shift(images, max_shift=1, rng=None):
     >>> x = random_shift(x_batch, 1, rng=np.random.default_rng(0))   # same shape, new array
     """
     images = np.asarray(images)
-    if images.ndim != 4:
-        raise ValueError(f"random_shift: expected NCHW images, got shape {images.shape}")
-    s = int(max_shift)
+    rank("random_shift", "images (NCHW)", images.shape, exact=4)
+    s = integer("random_shift", "max_shift", max_shift, minimum=0)
     N, _, H, W = images.shape
     padded = np.pad(images, ((0, 0), (0, 0), (s, s), (s, s)))
     windows = sliding_window_view(padded, (H, W), axis=(2, 3))  # (N, C, 2s+1, 2s+1, H, W)
