@@ -2,7 +2,11 @@
 
 Importing this package registers every rule; `autograd.function.registry` lists them.
 """
-from ops.activation import gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, tanh
+from ops.activation import (
+    celu, elu, gelu, hardtanh, leaky_relu, log_softmax, logsigmoid, mish, relu, selu, sigmoid,
+    silu, softmax, softplus, softsign, tanh,
+)
+from ops.special import erf, erfc
 from ops.elementwise import (
     abs, add, clip, div, exp, log, maximum, minimum, mul, neg, pow, sqrt, sub, where,
 )
@@ -42,6 +46,8 @@ __all__ = [
     "abs", "add", "clip", "div", "exp", "log", "maximum", "minimum", "mul", "neg", "pow",
     "sqrt", "sub", "where",
     "gelu", "leaky_relu", "log_softmax", "relu", "sigmoid", "softmax", "tanh",
+    "celu", "elu", "hardtanh", "logsigmoid", "mish", "selu", "silu", "softplus", "softsign",
+    "erf", "erfc",
     "linear", "matmul",
     "cross", "dot", "einsum", "inner", "kron", "outer", "tensordot", "vdot",
     "angle", "conj", "conjugate", "imag", "real",

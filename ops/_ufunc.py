@@ -72,7 +72,9 @@ class ZeroGradient(Function):
         return self.forward_fn(_array(a))
 
     def vjp(self, g):
-        return np.zeros(np.shape(g), g.dtype)
+        if hasattr(g, "grad_fn"):  # create_graph: 0 * g keeps the (zero) dependence on g
+            return g * 0
+        return np.zeros(g.shape, g.dtype)  # as PyTorch: zeros even where g is inf or NaN
 
 
 def _camel(name):

@@ -1,10 +1,30 @@
-"""Activations: relu leaky_relu sigmoid tanh gelu softmax log_softmax."""
+"""Activations: relu leaky_relu sigmoid tanh gelu softplus silu mish logsigmoid elu selu celu
+hardtanh softsign softmax log_softmax (PyTorch's names, arguments and gradients).
+
+Every VJP is written with operators, NumPy functions and `call` of registered rules, so
+every activation differentiates twice. A rule that keeps a derived array for speed
+(gelu's Phi(x), silu's sigmoid) recomputes it from the input when `create_graph=True`
+hands the VJP Tensors. Integer input follows NumPy (float64 result).
+"""
 import math
 
 import numpy as np
 
-from autograd.function import Function, register
+from autograd.function import Function, call, register
 from autograd.tensor import apply
+from ops._util import normalize_axes
+from ops.special import erf_array
+
+
+def _as_float(a):
+    """a as a float array: ints and bools become float64 (NumPy's rule); floats unchanged."""
+    a = np.asarray(a)
+    return a if a.dtype.kind in "fc" else a.astype(np.float64)
+
+
+def _recording(a):
+    """Whether the VJP runs on Tensors (create_graph=True): recompute derived values then."""
+    return hasattr(a, "grad_fn")
 
 
 @register("relu")
@@ -67,36 +87,170 @@ class Tanh(Function):
         return g - g * out * out  # g (1 - out^2), without a slow Python-scalar op
 
 
-_erf = np.frompyfunc(math.erf, 1, 1)
 _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
+_INV_SQRT2 = 1 / math.sqrt(2)
+_INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
+_GELU_CUBIC = 0.044715
+
+
+def _gelu_cdf(a, approximate):
+    """Phi(a) (exact) or PyTorch's tanh approximation of it, on arrays or Tensors."""
+    if approximate == "none":
+        return 0.5 * (1 + call("erf", a * _INV_SQRT2))
+    return 0.5 * (1 + np.tanh(_SQRT_2_OVER_PI * (a + _GELU_CUBIC * (a * a * a))))
 
 
 @register("gelu")
 class GELU(Function):
     """x * Phi(x) with the exact erf (default) or PyTorch's tanh approximation."""
 
-    twice_differentiable = False  # the VJP keeps Phi(x) / tanh(...), derived arrays
-
     def forward(self, a, approximate="none"):
-        if approximate == "none":
-            cdf = (0.5 * (1 + _erf(a / math.sqrt(2)))).astype(a.dtype)
-            self.save(a, cdf)
-        elif approximate == "tanh":
-            inner = np.tanh(_SQRT_2_OVER_PI * (a + 0.044715 * a ** 3))
-            cdf = 0.5 * (1 + inner)
-            self.save(a, inner)
-        else:
+        if approximate not in ("none", "tanh"):
             raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+        a = _as_float(a)
+        if approximate == "none":
+            cdf = erf_array(a * _INV_SQRT2)
+            cdf += 1
+            cdf *= 0.5
+        else:
+            cdf = _gelu_cdf(a, approximate)
         self.approximate = approximate
+        self.save(a, cdf)
         return a * cdf
 
     def vjp(self, g):
-        a, kept = self.saved
+        a, cdf = self.saved
+        if _recording(a):
+            cdf = _gelu_cdf(a, self.approximate)
         if self.approximate == "none":
-            pdf = np.exp(-0.5 * a * a) / math.sqrt(2 * math.pi)
-            return g * (kept + a * pdf)
-        d_inner = (1 - kept * kept) * _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * a * a)
-        return g * (0.5 * (1 + kept) + 0.5 * a * d_inner)
+            return g * (cdf + a * (np.exp(-0.5 * (a * a)) * _INV_SQRT_2PI))
+        inner = 2 * cdf - 1  # the tanh
+        slope = _SQRT_2_OVER_PI * (1 + 3 * _GELU_CUBIC * (a * a))
+        return g * (cdf + 0.5 * a * (1 - inner * inner) * slope)
+
+
+@register("softplus")
+class Softplus(Function):
+    """log(1 + exp(beta a)) / beta, and a itself where beta a > threshold (PyTorch)."""
+
+    def forward(self, a, beta=1.0, threshold=20.0):
+        a = _as_float(a)
+        z = a * beta
+        linear = z > threshold
+        self.save(a, linear)  # the mask is piecewise constant: a constant for higher order
+        self.beta = beta
+        return np.where(linear, a, np.logaddexp(0, z) / beta)
+
+    def vjp(self, g):
+        a, linear = self.saved
+        return g * np.where(linear, 1.0, call("sigmoid", a * self.beta))
+
+
+@register("silu")
+class SiLU(Function):
+    """a * sigmoid(a) (swish)."""
+
+    def forward(self, a):
+        a = _as_float(a)
+        s = call("sigmoid", a)
+        self.save(a, s)
+        return a * s
+
+    def vjp(self, g):
+        a, s = self.saved
+        if _recording(a):
+            s = call("sigmoid", a)
+        return g * (s * (1 + a * (1 - s)))
+
+
+@register("logsigmoid")
+class LogSigmoid(Function):
+    """log(sigmoid(a)) = -softplus(-a), stable for large |a|."""
+
+    def forward(self, a):
+        a = _as_float(a)
+        self.save(a)
+        return -np.logaddexp(0, -a)
+
+    def vjp(self, g):
+        (a,) = self.saved
+        return g * call("sigmoid", -a)
+
+
+@register("mish")
+class Mish(Function):
+    """a * tanh(softplus(a))."""
+
+    def forward(self, a):
+        a = _as_float(a)
+        self.save(a)
+        return a * np.tanh(np.logaddexp(0, a))
+
+    def vjp(self, g):
+        (a,) = self.saved
+        t = np.tanh(np.logaddexp(0, a))
+        return g * (t + a * call("sigmoid", a) * (1 - t * t))
+
+
+class _ExponentialLinear(Function):
+    """scale * (a if a > 0 else alpha (exp(a * input_scale) - 1)): PyTorch's elu family."""
+
+    def forward(self, a, alpha=1.0, scale=1.0, input_scale=1.0):
+        a = _as_float(a)
+        positive = a > 0
+        self.save(a, positive)  # a mask on forward values: a constant for higher order
+        self.alpha, self.scale, self.input_scale = alpha, scale, input_scale
+        negative = alpha * np.expm1(np.where(positive, 0, a) * input_scale)  # no overflow
+        return scale * np.where(positive, a, negative)
+
+    def vjp(self, g):
+        a, positive = self.saved
+        slope = (self.alpha * self.input_scale) * np.exp(np.where(positive, 0.0, a) * self.input_scale)
+        return g * (self.scale * np.where(positive, 1.0, slope))
+
+
+@register("elu")
+class ELU(_ExponentialLinear):
+    """a if a > 0 else alpha (exp(a) - 1)."""
+
+
+@register("selu")
+class SELU(_ExponentialLinear):
+    """scale * elu(a, alpha) with the self-normalising constants."""
+
+
+@register("celu")
+class CELU(_ExponentialLinear):
+    """a if a > 0 else alpha (exp(a / alpha) - 1)."""
+
+
+@register("hardtanh")
+class Hardtanh(Function):
+    """a clipped to [min_val, max_val]; gradient 1 strictly inside only (PyTorch)."""
+
+    def forward(self, a, min_val=-1.0, max_val=1.0):
+        a = _as_float(a)
+        self.save((a > min_val) & (a < max_val))
+        return np.clip(a, min_val, max_val)
+
+    def vjp(self, g):
+        (inside,) = self.saved
+        return g * inside
+
+
+@register("softsign")
+class Softsign(Function):
+    """a / (1 + |a|)."""
+
+    def forward(self, a):
+        a = _as_float(a)
+        self.save(a)
+        return a / (1 + np.abs(a))
+
+    def vjp(self, g):
+        (a,) = self.saved
+        denominator = 1 + np.abs(a)
+        return g / (denominator * denominator)
 
 
 def _shifted(a, axis):
@@ -112,6 +266,7 @@ class Softmax(Function):
     """exp(a) / sum(exp(a)) along `axis`, shifted by the max for stability."""
 
     def forward(self, a, axis=-1):
+        (axis,) = normalize_axes(axis, a.ndim, "softmax")  # ValueError naming the op
         out = np.exp(_shifted(a, axis))
         out /= out.sum(axis=axis, keepdims=True)
         self.save(out)
@@ -128,6 +283,7 @@ class LogSoftmax(Function):
     """a - logsumexp(a) along `axis`, stable for large logits."""
 
     def forward(self, a, axis=-1):
+        (axis,) = normalize_axes(axis, a.ndim, "log_softmax")  # ValueError naming the op
         shifted = _shifted(a, axis)
         out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
         self.save(out)
@@ -164,11 +320,73 @@ def gelu(x, approximate="none"):
     return apply(GELU, x, approximate=approximate)
 
 
-def softmax(x, axis=-1):
-    """Softmax along `axis`."""
-    return apply(Softmax, x, axis=axis)
+def softplus(x, beta=1.0, threshold=20.0):
+    """log(1 + exp(beta x)) / beta, linear above `threshold` (torch.nn.functional.softplus)."""
+    return apply(Softplus, x, beta=beta, threshold=threshold)
 
 
-def log_softmax(x, axis=-1):
-    """Log-softmax along `axis`."""
-    return apply(LogSoftmax, x, axis=axis)
+def silu(x):
+    """x * sigmoid(x) (also called swish)."""
+    return apply(SiLU, x)
+
+
+def logsigmoid(x):
+    """log(sigmoid(x)), stable for large |x|."""
+    return apply(LogSigmoid, x)
+
+
+def mish(x):
+    """x * tanh(softplus(x))."""
+    return apply(Mish, x)
+
+
+def elu(x, alpha=1.0):
+    """x if x > 0 else alpha (exp(x) - 1)."""
+    return apply(ELU, x, alpha=alpha)
+
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(x):
+    """SELU_SCALE * elu(x, SELU_ALPHA) (self-normalising networks)."""
+    return apply(SELU, x, alpha=SELU_ALPHA, scale=SELU_SCALE)
+
+
+def celu(x, alpha=1.0):
+    """x if x > 0 else alpha (exp(x / alpha) - 1)."""
+    if alpha == 0:
+        raise ValueError("celu: alpha must not be 0")
+    return apply(CELU, x, alpha=alpha, input_scale=1 / alpha)
+
+
+def hardtanh(x, min_val=-1.0, max_val=1.0):
+    """x clipped to [min_val, max_val]; the gradient is 1 strictly inside (PyTorch)."""
+    if min_val > max_val:
+        raise ValueError(f"hardtanh: min_val {min_val} is greater than max_val {max_val}")
+    return apply(Hardtanh, x, min_val=min_val, max_val=max_val)
+
+
+def softsign(x):
+    """x / (1 + |x|)."""
+    return apply(Softsign, x)
+
+
+def _axis(op, axis, dim):
+    """`dim=` is PyTorch's name for `axis=`."""
+    if dim is None:
+        return axis
+    if axis != -1 and axis != dim:
+        raise TypeError(f"{op}: give axis or dim, not both")
+    return dim
+
+
+def softmax(x, axis=-1, *, dim=None):
+    """Softmax along `axis` (or PyTorch's `dim`)."""
+    return apply(Softmax, x, axis=_axis("softmax", axis, dim))
+
+
+def log_softmax(x, axis=-1, *, dim=None):
+    """Log-softmax along `axis` (or PyTorch's `dim`)."""
+    return apply(LogSoftmax, x, axis=_axis("log_softmax", axis, dim))
