@@ -108,8 +108,9 @@ def linear(x, weight, bias=None):
 # Formulas follow PyTorch's (FunctionsManual.cpp): gradients of symmetric-input
 # decompositions (cholesky, eigh) are the symmetric ones; eigenvector and singular-vector
 # gradients are for gauge-invariant losses; repeated eigen/singular values give inf/nan
-# exactly where PyTorch's do. Decompositions other than inv, det and solve take real
-# input (complex raises TypeError).
+# exactly where PyTorch's do. Complex input works everywhere: inv, det and solve are
+# holomorphic (the engine applies the convention); the others are not and are written
+# with conjugate transposes in PyTorch's convention (`holomorphic = False`).
 
 _Slogdet = namedtuple("SlogdetResult", ["sign", "logabsdet"])
 _QR = namedtuple("QRResult", ["Q", "R"])
@@ -126,18 +127,20 @@ def _tensor(x):
     return x if isinstance(x, Tensor) else Tensor(np.asarray(x) if not isinstance(x, np.ndarray) else x)
 
 
-def _square(op, a, real=False):
+def _mH(x):
+    """The conjugate transpose of the last two axes (the transpose for real input)."""
+    x = x.swapaxes(-1, -2)
+    return call("conj", x) if np.iscomplexobj(x) else x
+
+
+def _square(op, a):
     if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
         raise ValueError(f"{op}: expected a square matrix or a stack of them (..., M, M), got shape {a.shape}")
-    if real and a.dtype.kind == "c":
-        raise TypeError(f"{op}: complex input is not supported yet (real matrices only)")
 
 
-def _matrix(op, a, real=True):
+def _matrix(op, a):
     if a.ndim < 2:
         raise ValueError(f"{op}: expected a matrix or a stack of them (..., M, N), got shape {a.shape}")
-    if real and a.dtype.kind == "c":
-        raise TypeError(f"{op}: complex input is not supported yet (real matrices only)")
 
 
 def _eye(n, like):
@@ -146,13 +149,23 @@ def _eye(n, like):
 
 def _diag_embed(v, like=None):
     """(..., K) -> (..., K, K) with v on the diagonal (arrays and Tensors)."""
-    return v[..., :, None] * _eye(v.shape[-1], v)
+    return _col(v) * _eye(v.shape[-1], v)
 
 
 def _diagonal(x):
-    k = min(x.shape[-2:])
-    idx = np.arange(k)
-    return x[..., idx, idx]
+    """The diagonal of the last two axes of a square stack (an einsum: no indexing node)."""
+    batch = "abcdefghijklmnopqrstuvw"[:x.ndim - 2]
+    return call("einsum", x, subscripts=f"{batch}yy->{batch}y", optimize=False)
+
+
+def _row(v):
+    """(..., K) -> (..., 1, K) by reshape (cheaper than indexing, and no scatter in backward)."""
+    return v.reshape(v.shape[:-1] + (1, v.shape[-1]))
+
+
+def _col(v):
+    """(..., K) -> (..., K, 1)."""
+    return v.reshape(v.shape + (1,))
 
 
 def _pack(*arrays, batch):
@@ -196,22 +209,24 @@ class Det(Function):
 
     def vjp(self, g):
         a, d = self.saved
-        return (g * d)[..., None, None] * _mT(call("inv", a))
+        return _col(_col(g * d)) * _mT(call("inv", a))
 
 
 @register("slogdet")
 class LogAbsDet(Function):
     """The `logabsdet` of np.linalg.slogdet; the gradient is g A^-T (the sign has none)."""
 
+    holomorphic = False  # written for PyTorch's convention (conjugate transposes)
+
     def forward(self, a):
-        _square("slogdet", a, real=True)
+        _square("slogdet", a)
         _, out = np.linalg.slogdet(a)
         self.save(a)
         return np.asarray(out)
 
     def vjp(self, g):
         (a,) = self.saved
-        return g[..., None, None] * _mT(call("inv", a))
+        return _col(_col(g)) * _mH(call("inv", a))
 
 
 @register("solve")
@@ -236,8 +251,9 @@ class Solve(Function):
     def vjp(self, g):
         a, x = self.saved
         if self.vector:  # x (..., M): solve A^T with g as a column
-            gb = call("solve", _mT(a), g[..., None])[..., 0]
-            ga = -(gb[..., :, None] * x[..., None, :]) if self.needs_grad(0) else None
+            gb = call("solve", _mT(a), _col(g))
+            gb = gb.reshape(gb.shape[:-1])
+            ga = -(_col(gb) * _row(x)) if self.needs_grad(0) else None
         else:
             gb = call("solve", _mT(a), g)
             ga = -(gb @ _mT(x)) if self.needs_grad(0) else None
@@ -248,8 +264,10 @@ class Solve(Function):
 class Cholesky(Function):
     """np.linalg.cholesky (lower L with A = L L^T); symmetric gradient, as PyTorch."""
 
+    holomorphic = False  # written for PyTorch's convention (conjugate transposes)
+
     def forward(self, a):
-        _square("cholesky", a, real=True)
+        _square("cholesky", a)
         out = np.linalg.cholesky(a)
         self.save(out)
         return out
@@ -259,15 +277,17 @@ class Cholesky(Function):
         n = L.shape[-1]
         lower = np.tril(np.ones((n, n), dtype=L.dtype))
         half_diag = lower - np.eye(n, dtype=L.dtype) / 2  # Phi: the lower triangle with the diagonal halved
-        P = (_mT(L) @ (g * lower)) * half_diag
+        P = (_mH(L) @ (g * lower)) * half_diag
         Linv = call("inv", L)
-        S = _mT(Linv) @ P @ Linv
-        return 0.5 * (S + _mT(S))
+        S = _mH(Linv) @ P @ Linv
+        return 0.5 * (S + _mH(S))
 
 
 @register("qr")
 class QR(Function):
     """np.linalg.qr (reduced) packed as [Q.ravel, R.ravel] per matrix of the batch."""
+
+    holomorphic = False  # written for PyTorch's convention (conjugate transposes)
 
     def forward(self, a):
         _matrix("qr", a)
@@ -288,27 +308,29 @@ class QR(Function):
         R1, R2 = R[..., :, :m], R[..., :, m:]
         gR1, gR2 = gR[..., :, :m], gR[..., :, m:]
         Y = Q @ R2
-        gX = _qr_square_grad(Q, R1, gQ + Y @ _mT(gR2), gR1)
+        gX = _qr_square_grad(Q, R1, gQ + Y @ _mH(gR2), gR1)
         return call("concatenate", gX, Q @ gR2, axis=-1)
 
 
 def _qr_square_grad(Q, R, gQ, gR):
-    """Gradient of A = QR (M >= N, reduced): (gQ + Q copyltu(M)) R^-T, M = R gR^T - gQ^T Q."""
+    """Gradient of A = QR (M >= N, reduced): (gQ + Q copyltu(M)) R^-H, M = R gR^H - gQ^H Q."""
     n = R.shape[-1]
-    M = R @ _mT(gR) - _mT(gQ) @ Q
+    M = R @ _mH(gR) - _mH(gQ) @ Q
     strict = np.tril(np.ones((n, n), dtype=R.dtype), -1)
-    lower = strict + np.eye(n, dtype=R.dtype)
-    copyltu = M * lower + _mT(M * strict)
+    X = M * (strict + np.eye(n, dtype=R.dtype) / 2)  # lower triangle, half diagonal
+    copyltu = X + _mH(X)  # Hermitian, lower part from M (real diagonal for complex M)
     b = gQ + Q @ copyltu
-    return _mT(call("solve", R, _mT(b)))
+    return _mH(call("solve", R, _mH(b)))
 
 
 @register("eigh")
 class Eigh(Function):
     """np.linalg.eigh packed as (..., M + 1, M): row 0 the eigenvalues, then the eigenvectors."""
 
+    holomorphic = False  # written for PyTorch's convention (conjugate transposes)
+
     def forward(self, a, UPLO="L"):
-        _square("eigh", a, real=True)
+        _square("eigh", a)
         w, v = np.linalg.eigh(a, UPLO=UPLO)
         out = np.concatenate([w[..., None, :], v], axis=-2)
         self.save(out)
@@ -321,17 +343,19 @@ class Eigh(Function):
         eye = _eye(w.shape[-1], w)
         # F_ij = 1 / (w_j - w_i) off the diagonal, 0 on it (inf for repeated eigenvalues)
         with np.errstate(divide="ignore", invalid="ignore"):
-            F = 1 / (w[..., None, :] - w[..., :, None] + eye) - eye
-        inner = (_mT(V) @ gV) * F + _diag_embed(gw)
-        return V @ inner @ _mT(V)
+            F = 1 / (_row(w) - _col(w) + eye) - eye
+        inner = (_mH(V) @ gV) * F + _diag_embed(gw)
+        return V @ inner @ _mH(V)
 
 
 @register("eigvalsh")
 class EigvalsH(Function):
     """np.linalg.eigvalsh: the gradient is V diag(g) V^T (V recomputed through eigh for higher order)."""
 
+    holomorphic = False  # written for PyTorch's convention (conjugate transposes)
+
     def forward(self, a, UPLO="L"):
-        _square("eigvalsh", a, real=True)
+        _square("eigvalsh", a)
         w, v = np.linalg.eigh(a, UPLO=UPLO)
         self.save(a, v)
         self.uplo = UPLO
@@ -341,12 +365,14 @@ class EigvalsH(Function):
         a, V = self.saved
         if not isinstance(V, np.ndarray) or not isinstance(a, np.ndarray):
             V = call("eigh", a, UPLO=self.uplo)[..., 1:, :]  # graph-connected eigenvectors
-        return (V * g[..., None, :]) @ _mT(V)
+        return (V * _row(g)) @ _mH(V)
 
 
 @register("svd")
 class SVD(Function):
     """np.linalg.svd packed as [U.ravel, S, Vh.ravel] per matrix of the batch."""
+
+    holomorphic = False  # written for PyTorch's convention (conjugate transposes)
 
     def forward(self, a, full_matrices=True):
         _matrix("svd", a)
@@ -364,28 +390,34 @@ class SVD(Function):
         k = S.shape[-1]
         m, n = U.shape[-2], Vh.shape[-1]
         # full_matrices: the extra columns are not unique; as PyTorch, only the first k count
-        U, gU = U[..., :, :k], gU[..., :, :k]
-        Vh, gVh = Vh[..., :k, :], gVh[..., :k, :]
-        UhgU = _mT(U) @ gU
-        VhgV = Vh @ _mT(gVh)
-        UhgU = UhgU - _mT(UhgU)
-        VhgV = VhgV - _mT(VhgV)
+        if U.shape[-1] != k:
+            U, gU = U[..., :, :k], gU[..., :, :k]
+        if Vh.shape[-2] != k:
+            Vh, gVh = Vh[..., :k, :], gVh[..., :k, :]
+        UhgU = _mH(U) @ gU
+        VhgV = Vh @ _mH(gVh)
+        UhgU = UhgU - _mH(UhgU)
+        VhgV = VhgV - _mH(VhgV)
         eye = _eye(k, S)
         S2 = S * S
-        E = S2[..., None, :] - S2[..., :, None] + eye
-        inner = (UhgU * S[..., None, :] + S[..., :, None] * VhgV) / E + _diag_embed(gS)
+        E = _row(S2) - _col(S2) + eye
+        inner = (UhgU * _row(S) + _col(S) * VhgV) / E + _diag_embed(gS)
+        if np.iscomplexobj(UhgU):  # the phase of each singular pair: i Im(diag(U^H gU)) / S
+            inner = inner + _diag_embed(_diagonal(UhgU) / (2 * S))  # UhgU is skewed: its diagonal is 2i Im
         if m > n:  # gA = [U inner + (I - U U^T) gU S^-1] Vh
-            gUS = gU / S[..., None, :]
-            return (U @ inner + gUS - U @ (_mT(U) @ gUS)) @ Vh
+            gUS = gU / _row(S)
+            return (U @ inner + gUS - U @ (_mH(U) @ gUS)) @ Vh
         if m < n:  # gA = U [inner Vh + S^-1 gVh (I - V Vh)]
-            SgVh = gVh / S[..., :, None]
-            return U @ (inner @ Vh + SgVh - (SgVh @ _mT(Vh)) @ Vh)
+            SgVh = gVh / _col(S)
+            return U @ (inner @ Vh + SgVh - (SgVh @ _mH(Vh)) @ Vh)
         return U @ inner @ Vh
 
 
 @register("svdvals")
 class SVDVals(Function):
     """The singular values: the gradient is U diag(g) Vh (U, Vh recomputed through svd for higher order)."""
+
+    holomorphic = False  # written for PyTorch's convention (conjugate transposes)
 
     def forward(self, a):
         _matrix("svdvals", a)
@@ -397,12 +429,14 @@ class SVDVals(Function):
         a, U, Vh = self.saved
         if not isinstance(a, np.ndarray) or not isinstance(U, np.ndarray):
             U, _, Vh = _svd_parts(a, full_matrices=False)  # graph-connected singular vectors
-        return (U * g[..., None, :]) @ Vh
+        return (U * _row(g)) @ Vh
 
 
 @register("pinv")
 class Pinv(Function):
     """np.linalg.pinv; the gradient of a constant-rank pseudo-inverse (PyTorch's formula)."""
+
+    holomorphic = False  # written for PyTorch's convention (conjugate transposes)
 
     def forward(self, a, rcond=None, hermitian=False):
         _matrix("pinv", a)
@@ -414,14 +448,14 @@ class Pinv(Function):
     def vjp(self, g):
         a, p = self.saved
         m, n = a.shape[-2], a.shape[-1]
-        gt = _mT(g)
+        gt = _mH(g)
         if m <= n:
             K = gt @ p
-            KpT = K @ _mT(p)
-            return -_mT(p @ K) + KpT - (a @ p) @ KpT + (_mT(p) @ p) @ (gt - K @ a)
+            KpT = K @ _mH(p)
+            return -_mH(p @ K) + KpT - (a @ p) @ KpT + (_mH(p) @ p) @ (gt - K @ a)
         K = p @ gt
-        pTK = _mT(p) @ K
-        return -_mT(K @ p) + pTK - pTK @ (p @ a) + (gt - a @ K) @ (p @ _mT(p))
+        pTK = _mH(p) @ K
+        return -_mH(K @ p) + pTK - pTK @ (p @ a) + (gt - a @ K) @ (p @ _mH(p))
 
 
 @register("norm")
@@ -490,7 +524,7 @@ def det(a):
 def slogdet(a):
     """np.linalg.slogdet: (sign, logabsdet); only logabsdet carries a gradient."""
     a = _tensor(a)
-    _square("slogdet", a, real=True)
+    _square("slogdet", a)
     sign, _ = np.linalg.slogdet(a.data)
     return _Slogdet(Tensor(np.asarray(sign)), apply(LogAbsDet, a))
 
@@ -531,7 +565,8 @@ def eigh(a, UPLO="L"):
     """np.linalg.eigh of a symmetric matrix: (eigenvalues ascending, eigenvectors as columns)."""
     _uplo(UPLO)
     packed = apply(Eigh, _tensor(a), UPLO=UPLO)
-    return _Eigh(packed[..., 0, :], packed[..., 1:, :])
+    w = packed[..., 0, :]
+    return _Eigh(call("real", w) if np.iscomplexobj(w) else w, packed[..., 1:, :])
 
 
 def eigvalsh(a, UPLO="L"):
@@ -551,7 +586,8 @@ def _svd_parts(a, full_matrices):
     k = min(m, n)
     shapes = ((m, m), (k,), (n, n)) if full_matrices else ((m, k), (k,), (k, n))
     packed = call("svd", a, full_matrices=full_matrices)
-    return _unpack(packed, a.shape[:-2], *shapes)
+    U, S, Vh = _unpack(packed, a.shape[:-2], *shapes)
+    return U, (call("real", S) if np.iscomplexobj(S) else S), Vh
 
 
 def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
@@ -686,14 +722,14 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
 def matrix_norm(x, /, *, keepdims=False, ord="fro"):
     """np.linalg.matrix_norm over the last two axes."""
     x = _tensor(x)
-    _matrix("matrix_norm", x, real=False)
+    _matrix("matrix_norm", x)
     return _matrix_norm(x, ord, (x.ndim - 2, x.ndim - 1), keepdims)
 
 
 def matrix_transpose(x, /):
     """np.linalg.matrix_transpose: swap the last two axes."""
     x = _tensor(x)
-    _matrix("matrix_transpose", x, real=False)
+    _matrix("matrix_transpose", x)
     return _mT(x)
 
 

@@ -79,6 +79,60 @@ def _norm_case(x, ord=None, axis=None, keepdims=False, gradcheck=True, id=""):
                 gradcheck=gradcheck, id=id or f"ord={ord}-axis={axis}-keepdims={keepdims}")
 
 
+def _c(x, y):
+    return x + y * 1j
+
+
+def _c_t(x, y):
+    return torch().complex(x, y)
+
+
+def _herm(z):
+    return (z + linalg.matrix_transpose(z).conj()) / 2
+
+
+def _herm_t(z):
+    return (z + z.mH) / 2
+
+
+def _cspd(z):
+    return z @ linalg.matrix_transpose(z).conj() + 2 * np.eye(z.shape[-1])
+
+
+def _cspd_t(z):
+    return z @ z.mH + 2 * torch().eye(z.shape[-1], dtype=z.dtype)
+
+
+def _parts(z):
+    return ops.stack([ops.real(z), ops.imag(z)])
+
+
+def _parts_t(z):
+    return torch().stack([z.real, z.imag])
+
+
+C1, C2 = _n(3, 3, seed=350), _n(3, 3, seed=351)
+COMPLEX = [  # complex matrices built from two real inputs; real outputs (parts side by side)
+    Case("inv", lambda x, y: _parts(linalg.inv(_c(x, y) + 3 * np.eye(3))), [C1, C2],
+         lambda x, y: _parts_t(torch().linalg.inv(_c_t(x, y) + 3 * torch().eye(3))), id="complex"),
+    Case("det", lambda x, y: _parts(linalg.det(_c(x, y))), [C1, C2],
+         lambda x, y: _parts_t(torch().linalg.det(_c_t(x, y))), id="complex"),
+    Case("solve", lambda x, y: _parts(linalg.solve(_c(x, y) + 3 * np.eye(3), _c(y, x))), [C1, C2],
+         lambda x, y: _parts_t(torch().linalg.solve(_c_t(x, y) + 3 * torch().eye(3), _c_t(y, x))), id="complex"),
+    Case("slogdet", lambda x, y: linalg.slogdet(_c(x, y)).logabsdet, [C1, C2],
+         lambda x, y: torch().linalg.slogdet(_c_t(x, y))[1], id="complex"),
+    Case("cholesky", lambda x, y: _parts(linalg.cholesky(_cspd(_c(x, y)))), [C1, C2],
+         lambda x, y: _parts_t(torch().linalg.cholesky(_cspd_t(_c_t(x, y)))), id="complex"),
+    Case("eigvalsh", lambda x, y: linalg.eigvalsh(_herm(_c(x, y))), [C1, C2],
+         lambda x, y: torch().linalg.eigvalsh(_herm_t(_c_t(x, y))), id="complex"),
+    Case("svdvals", lambda x, y: linalg.svdvals(_c(x, y)), [_n(4, 3, seed=352), _n(4, 3, seed=353)],
+         lambda x, y: torch().linalg.svdvals(_c_t(x, y)), id="complex"),
+    Case("pinv", lambda x, y: _parts(linalg.pinv(_c(x, y))), [_n(3, 4, seed=354), _n(3, 4, seed=355)],
+         lambda x, y: _parts_t(torch().linalg.pinv(_c_t(x, y))), id="complex"),
+    Case("norm", lambda x, y: linalg.norm(_c(x, y), ord=3, axis=1), [C1, C2],
+         lambda x, y: torch().linalg.norm(_c_t(x, y), ord=3, dim=1), id="complex"),
+]
+
 V = away_from_zero((2, 5), seed=300)
 M = tie_free((3, 4), seed=301)
 
@@ -124,4 +178,4 @@ CASES = [
     _norm_case(M, ord=-np.inf, keepdims=True),
     _norm_case(tie_free((2, 3, 4), seed=302), ord="nuc", axis=(2, 0), id="nuc-axes"),
     _norm_case(np.zeros((2, 3)), axis=1, gradcheck=False, id="zero-subgradient"),
-]
+] + COMPLEX
