@@ -17,7 +17,7 @@ from ops._validate import rank
 __all__ = [
     "matmul", "inv", "det", "slogdet", "solve", "cholesky", "qr", "eigh", "eigvalsh", "svd",
     "svdvals", "pinv", "norm", "vector_norm", "matrix_norm", "matrix_power", "multi_dot",
-    "matrix_transpose", "vecdot", "outer", "cross", "tensordot",
+    "matrix_transpose", "vecdot", "outer", "cross", "tensordot", "lstsq",
 ]
 
 
@@ -618,6 +618,34 @@ def pinv(a, rcond=None, hermitian=False, **kwargs):
             raise ValueError("pinv: pass rcond or rtol, not both")
         rcond = kwargs["rtol"]
     return apply(Pinv, _tensor(a), rcond=rcond, hermitian=hermitian)
+
+
+_Lstsq = namedtuple("LstsqResult", ["x", "residuals", "rank", "s"])
+
+
+def lstsq(a, b, rcond=None):
+    """np.linalg.lstsq: (x, residuals, rank, s), x the minimum-norm least-squares solution.
+
+    x is pinv(a) @ b with NumPy's cutoff (rcond, default eps * max(M, N)), so it is
+    differentiable wherever the rank is constant; residuals and s are differentiable,
+    rank is an int.
+    """
+    a, b = _tensor(a), _tensor(b)
+    if a.ndim != 2 or b.ndim not in (1, 2) or b.shape[0] != a.shape[0]:
+        raise ValueError(f"lstsq: expected a (M, N) and b (M,) or (M, K), got shapes {a.shape} and {b.shape}")
+    m, n = a.shape
+    if rcond is None:
+        rcond = np.finfo(np.result_type(a.dtype, np.float32)).eps * max(m, n)
+    s = svdvals(a)
+    rank = int((s.data > rcond * s.data.max(initial=0)).sum())  # NumPy's rule
+    x = call("matmul", pinv(a, rcond=rcond), b)
+    if rank == n and m > n:
+        r = b - call("matmul", a, x)
+        r2 = call("real", r * call("conj", r)) if np.iscomplexobj(r) else r * r
+        residuals = r2.sum(axis=0).reshape(-1) if b.ndim == 1 else r2.sum(axis=0)
+    else:
+        residuals = Tensor(np.empty((0,), dtype=np.result_type(a.dtype, np.float32)))
+    return _Lstsq(x, residuals, rank, s)
 
 
 def matrix_power(a, n):

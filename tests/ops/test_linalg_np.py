@@ -198,3 +198,26 @@ def test_complex_decompositions_match_torch():
     np.testing.assert_allclose(out.data, expected.item(), rtol=1e-10)
     np.testing.assert_allclose(a.grad.data, at.grad.numpy(), rtol=1e-7, atol=1e-10)
     np.testing.assert_allclose(b.grad.data, bt.grad.numpy(), rtol=1e-7, atol=1e-10)
+
+
+@pytest.mark.parametrize("shapes", [((5, 3), (5,)), ((5, 3), (5, 2)), ((3, 5), (3, 2)), ((4, 4), (4,))])
+def test_lstsq_matches_numpy_and_torch(shapes):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(10)
+    a, b = rng.standard_normal(shapes[0]), rng.standard_normal(shapes[1])
+    ours, ref = linalg.lstsq(_t(a), _t(b)), np.linalg.lstsq(a, b)
+    np.testing.assert_allclose(ours.x.data, ref[0], atol=1e-12)
+    np.testing.assert_allclose(ours.residuals.data, ref[1], atol=1e-12)
+    assert ours.residuals.shape == ref[1].shape and ours.rank == ref[2]
+    np.testing.assert_allclose(ours.s.data, ref[3])
+    assert gradcheck(lambda x, y: linalg.lstsq(x, y).x, [_t(a), _t(b)])
+    if ref[1].size:
+        assert gradcheck(lambda x, y: linalg.lstsq(x, y).residuals, [_t(a), _t(b)])
+    at, bt = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
+    sol = torch.linalg.lstsq(at, bt if b.ndim == 2 else bt[:, None], driver="gelsd").solution
+    sol = sol if b.ndim == 2 else sol[:, 0]
+    sol.sum().backward()
+    x, y = _t(a), _t(b)
+    linalg.lstsq(x, y).x.sum().backward()
+    np.testing.assert_allclose(x.grad.data, at.grad.numpy(), rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(y.grad.data, bt.grad.numpy(), rtol=1e-8, atol=1e-10)
