@@ -228,7 +228,7 @@ def load(path, format=None, max_bytes=None):
     -------
     The saved structure: dicts, lists, tuples, numbers and ndarrays. A plain
     `np.savez` file (no npgrad manifest) and a safetensors file come back as a flat
-    dict of arrays.
+    dict of arrays (bfloat16 tensors, which NumPy lacks, widened exactly to float32).
 
     Raises
     ------
@@ -354,8 +354,26 @@ def _read_npy(member, info):
     return array.reshape(shape, order="F" if fortran else "C")
 
 
+_SAFETENSORS_DTYPES = {
+    "F64": "<f8", "F32": "<f4", "F16": "<f2", "I64": "<i8", "U64": "<u8", "I32": "<i4", "U32": "<u4",
+    "I16": "<i2", "U16": "<u2", "I8": "i1", "U8": "u1", "BOOL": "?", "C64": "<c8",
+}
+
+
+def _safetensors_array(name, dtype, shape, data):
+    """One tensor's bytes as a writable native-order array; bfloat16 widens to float32."""
+    if dtype == "BF16":  # NumPy has no bfloat16: its bits are a float32's upper half
+        array = (np.frombuffer(data, "<u2").astype(np.uint32) << 16).view(np.float32)
+    elif dtype in _SAFETENSORS_DTYPES:
+        stored = np.dtype(_SAFETENSORS_DTYPES[dtype])
+        array = np.frombuffer(data, stored).astype(stored.newbyteorder("="))  # a writable copy
+    else:
+        raise ValueError(f"tensor {name!r} has dtype {dtype}, which NumPy cannot hold")
+    return array.reshape(shape)
+
+
 def _load_safetensors(path, size, limit):
-    from safetensors.numpy import load as load_safetensors
+    from safetensors import deserialize
 
     with open(path, "rb") as f:
         head = f.read(8)
@@ -369,11 +387,12 @@ def _load_safetensors(path, size, limit):
             raise ValueError(f"nn.load: {path} has {size:,} bytes, more than max_bytes={limit:,} "
                              "(pass a larger max_bytes to nn.load to read it)")
         data = head + f.read()
-    try:
-        arrays = load_safetensors(data)
+    try:  # the package checks the header against the data (offsets, sizes, overlaps)
+        tensors = deserialize(data)
+        return {name: _safetensors_array(name, info["dtype"], info["shape"], info["data"])
+                for name, info in tensors}
     except Exception as error:  # noqa: BLE001  SafetensorError and friends
         raise ValueError(f"nn.load: {path} is not a valid safetensors file ({error})") from None
-    return {key: np.array(value) for key, value in arrays.items()}  # writable copies
 
 
 def _decode(node, arrays, depth=0):

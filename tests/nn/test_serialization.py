@@ -311,6 +311,11 @@ def test_safetensors_files_are_shared_with_torch(tmp_path):
     safetensors_torch.save_file({"w": torch.ones(2, 2, dtype=torch.float16)}, str(tmp_path / "hf.safetensors"))
     loaded = nn.load(tmp_path / "hf.safetensors")
     assert loaded["w"].dtype == np.float16 and np.all(loaded["w"] == 1)
+    bf16 = torch.tensor([[1.5, -2.25], [3e38, 1e-3]], dtype=torch.bfloat16)  # Hugging Face's usual dtype
+    safetensors_torch.save_file({"w": bf16, "i": torch.arange(3)}, str(tmp_path / "bf16.safetensors"))
+    loaded = nn.load(tmp_path / "bf16.safetensors")
+    assert loaded["w"].dtype == np.float32 and loaded["w"].flags.writeable and loaded["i"].dtype == np.int64
+    np.testing.assert_array_equal(loaded["w"], bf16.float().numpy())  # widened exactly
 
 
 def test_corrupt_safetensors_is_a_value_error(tmp_path):
