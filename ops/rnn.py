@@ -90,7 +90,7 @@ def _lstm_forward(x, h0, c0, w_ih, w_hh, b_ih, b_hh):
     scale = _gate_scale((0.5, 0.5, 1.0, 0.5), H, dtype)
     shift = _gate_scale((0.5, 0.5, 0.0, 0.5), H, dtype)
     acts = _input_projection(x, w_ih, b_ih, b_hh, scale)  # (T, B, 4H), pre-activations
-    w_hh_t = (w_hh * scale[:, None]).T  # (H, 4H)
+    w_hh_t = np.ascontiguousarray((w_hh * scale[:, None]).T)  # (H, 4H): BLAS's fast layout here
     out = np.empty((T + 1, B, H), dtype)
     cs = np.empty((T, B, H), dtype)
     tanh_cs = np.empty((T, B, H), dtype)
@@ -165,7 +165,7 @@ def _gru_forward(x, h0, w_ih, w_hh, b_ih, b_hh):
     dtype = _dtype(x, h0, w_ih, w_hh, b_ih, b_hh)
     scale = _gate_scale((0.5, 0.5, 1.0), H, dtype)
     acts = _input_projection(x, w_ih, b_ih, None, scale)  # (T, B, 3H)
-    w_hh_t = (w_hh * scale[:, None]).T
+    w_hh_t = np.ascontiguousarray((w_hh * scale[:, None]).T)
     b_hh_s = None if b_hh is None else b_hh * scale
     hidden_n = np.empty((T, B, H), dtype)  # W_hn h + b_hn per step
     out = np.empty((T, B, H), dtype)
@@ -220,7 +220,7 @@ def _gru_backward(g, x, h0, w_ih, w_hh, out, kept):
 def _rnn_forward(x, h0, w_ih, w_hh, b_ih, b_hh, relu):
     T = x.shape[0]
     out = _input_projection(x, w_ih, b_ih, b_hh, None)  # (T, B, H), activated in place
-    w_hh_t = w_hh.T
+    w_hh_t = np.ascontiguousarray(w_hh.T)
     h = h0
     for t in range(T):
         a = out[t]
