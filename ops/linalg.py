@@ -199,7 +199,7 @@ class Inv(Function):
 
 @register("det")
 class Det(Function):
-    """np.linalg.det, batched: the gradient is g det(A) A^-T (A invertible)."""
+    """np.linalg.det, batched: the gradient is g times the cofactor matrix, det(A) A^-T."""
 
     def forward(self, a):
         _square("det", a)
@@ -209,7 +209,18 @@ class Det(Function):
 
     def vjp(self, g):
         a, d = self.saved
+        if isinstance(a, np.ndarray) and (d == 0).any():
+            return _col(_col(g)) * _cofactors(a)  # singular: no inverse, the cofactors still exist
         return _col(_col(g * d)) * _mT(call("inv", a))
+
+
+def _cofactors(a):
+    """The cofactor matrix of each (..., M, M) matrix through its SVD (singular ones too)."""
+    u, s, vh = np.linalg.svd(a)
+    n = s.shape[-1]
+    others = np.where(np.eye(n, dtype=bool), 1, s[..., None, :]).prod(axis=-1)  # prod_{j != i} s_j
+    sign = np.linalg.det(u) * np.linalg.det(vh)
+    return _col(_col(sign)) * ((u * _row(others)) @ vh).conj()  # det(A) A^-T when invertible
 
 
 @register("slogdet")

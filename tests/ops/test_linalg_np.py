@@ -221,3 +221,20 @@ def test_lstsq_matches_numpy_and_torch(shapes):
     linalg.lstsq(x, y).x.sum().backward()
     np.testing.assert_allclose(x.grad.data, at.grad.numpy(), rtol=1e-8, atol=1e-10)
     np.testing.assert_allclose(y.grad.data, bt.grad.numpy(), rtol=1e-8, atol=1e-10)
+
+
+def test_det_gradient_at_a_singular_matrix_is_the_cofactor_matrix():
+    # d det / dA is the cofactor matrix even where det = 0 (finite differences agree;
+    # torch 2.13 returns zeros here, which finite differences contradict)
+    a = np.array([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [0.0, 1.0, 5.0]])
+    x = _t(a)
+    linalg.det(x).backward()
+    eps = 1e-6
+    numeric = np.zeros((3, 3))
+    for i in range(3):
+        for j in range(3):
+            e = np.zeros((3, 3))
+            e[i, j] = eps
+            numeric[i, j] = (np.linalg.det(a + e) - np.linalg.det(a - e)) / (2 * eps)
+    np.testing.assert_allclose(x.grad.data, numeric, atol=1e-7)
+    assert np.abs(x.grad.data).max() > 1
