@@ -161,7 +161,7 @@ def numpy_name(func):
 # ------------------------------------------------------------------- functions
 def array_function(func, args, kwargs):
     """`Tensor.__array_function__`: the ops function of that name, a query, or a refusal."""
-    entry = name_map().get(func)
+    entry = (_MAP or name_map()).get(func)
     if entry is not None:
         return _call(entry, func, args, kwargs)
     if func in QUERIES:
@@ -217,7 +217,7 @@ def _keyword_error(name, keyword):
 def array_ufunc(ufunc, method, inputs, kwargs):
     """`Tensor.__array_ufunc__`: the ops function of the ufunc's name, or a refusal."""
     if method == "__call__":
-        entry = name_map().get(ufunc)
+        entry = (_MAP or name_map()).get(ufunc)
         if entry is not None:
             if not kwargs:
                 return entry.fn(*inputs)

@@ -1,0 +1,1 @@
+"""Documentation generators (not installed with the package): `python -m docs.numpy_coverage`."""
