@@ -251,17 +251,23 @@ def run_train(args):
           + (f"; resuming after epoch {done} from {args.resume}" if resumed else ""), flush=True)
     progress = args.progress or sys.stderr.isatty()
     start = time.perf_counter()
+    def stopped(finished):
+        name = signal.Signals(stop.signum).name
+        where = f"during epoch {finished + 1}" if finished < epochs else "after the last epoch"
+        print(f"npgrad train: stopped by {name} {where}; the checkpoint after epoch {finished} is "
+              f"{checkpoint}" + (f"; continue with: npgrad train --resume {checkpoint}" if finished < epochs else ""),
+              file=sys.stderr, flush=True)
+        return EXIT_STATUS[stop.signum]
+
     with _Stop() as stop, np.errstate(over="ignore", invalid="ignore"):  # non-finite: checked below
         for epoch in range(done + 1, epochs + 1):
+            if stop.signum is not None:  # a signal while the last epoch was evaluated or saved
+                return stopped(epoch - 1)
             try:
                 result = train_epoch(model, loader, loss_fn, optimizer, config["augment"], rng,
                                      f"epoch {epoch}/{epochs}", progress=progress, stop=stop)
                 if result is None:  # a signal: the checkpoint of epoch - 1 stands
-                    name = signal.Signals(stop.signum).name
-                    print(f"npgrad train: stopped by {name} during epoch {epoch}; the checkpoint after epoch "
-                          f"{epoch - 1} is {checkpoint}; continue with: npgrad train --resume {checkpoint}",
-                          file=sys.stderr, flush=True)
-                    return EXIT_STATUS[stop.signum]
+                    return stopped(epoch - 1)
                 train_loss, train_accuracy = result
                 schedule.step()
                 test_loss, test_accuracy = evaluate(model, loss_fn, x_test, y_test)
@@ -277,6 +283,8 @@ def run_train(args):
             print(f"epoch {epoch:3d}/{epochs}  loss {train_loss:.4f}  train acc {100 * train_accuracy:5.1f}%  "
                   f"test loss {test_loss:.4f}  test acc {100 * test_accuracy:5.1f}%  "
                   f"({time.perf_counter() - start:.1f} s)", flush=True)
+        if stop.signum is not None:
+            return stopped(epochs)
     elapsed = time.perf_counter() - start
     written = [checkpoint, plot_curves(history, os.path.join(out, CURVES))]
     graph = draw_graph(model, x_test[:1], os.path.join(out, GRAPH))
