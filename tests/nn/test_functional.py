@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 import nn.functional as F
-import ops
 from autograd import Tensor
 
 torch = pytest.importorskip("torch")
@@ -18,7 +17,6 @@ def n(*shape):
 
 
 LABELS = np.array([0, 2, 1, 2])
-PENDING = {"relu6", "silu", "mish", "softplus", "elu", "selu", "hardtanh", "logsigmoid", "softsign"}
 # name: (args as arrays or other values, kwargs); float arrays get gradients
 CALLS = [
     ("relu", (n(3, 4),), {}),
@@ -80,9 +78,6 @@ CALLS = [
 
 @pytest.mark.parametrize("name,args,kwargs", CALLS, ids=[f"{c[0]}-{i}" for i, c in enumerate(CALLS)])
 def test_matches_torch_functional(name, args, kwargs):
-    behind = {"relu6": "hardtanh"}.get(name, name)
-    if name in PENDING and not hasattr(ops, behind):  # TEMPORARY until H1's ops land
-        pytest.skip(f"ops.{behind} is not there yet")
     wants = [isinstance(a, np.ndarray) and a.dtype.kind == "f" and not (name == "batch_norm" and i in (1, 2))
              for i, a in enumerate(args)]
     ours = [Tensor(a.copy(), requires_grad=w) if isinstance(a, np.ndarray) else a for a, w in zip(args, wants)]
