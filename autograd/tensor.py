@@ -564,6 +564,8 @@ class Tensor:
     # Reductions: NumPy's ndarray signatures; `dim=` is PyTorch's alias of `axis=`.
     def sum(self, axis=None, dtype=None, out=None, keepdims=False, initial=np._NoValue, where=True, *,
             dim=None):
+        if dtype is None and out is None and initial is np._NoValue and where is True and dim is None:
+            return apply(registry["sum"], self, axis=axis, keepdims=keepdims)  # the common case
         return _ops().sum(self, axis, dtype, out, keepdims, initial, where, dim=dim)
 
     def prod(self, axis=None, dtype=None, out=None, keepdims=False, initial=np._NoValue, where=True, *,
@@ -571,6 +573,8 @@ class Tensor:
         return _ops().prod(self, axis, dtype, out, keepdims, initial, where, dim=dim)
 
     def mean(self, axis=None, dtype=None, out=None, keepdims=False, *, where=True, dim=None):
+        if dtype is None and out is None and where is True and dim is None:
+            return apply(registry["mean"], self, axis=axis, keepdims=keepdims)  # the common case
         return apply(registry["mean"], self, axis=axis, dtype=dtype, out=out, keepdims=keepdims,
                      where=where, dim=dim)
 

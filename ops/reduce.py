@@ -9,6 +9,7 @@ quantile percentile.
 A `where=` mask is a constant of the forward pass: a masked-out element gets a zero
 gradient, so every VJP stays linear in `g`.
 """
+import math
 import warnings
 
 import numpy as np
@@ -44,26 +45,27 @@ class _Reduction(Function):
     mask = None
 
     def setup(self, a, axis, dim, out, keepdims, where=True):
-        refuse_out(self.name, out)
-        self.shape = np.shape(a)
-        self.axes = normalize_axes(resolve_axis(self.name, axis, dim), len(self.shape), self.name)
-        self.keepdims = bool(keepdims) if keepdims is not _NoValue else False
-        where = _data(where)
-        if where is not True:
-            where = np.asarray(where)
-            if where.dtype != np.bool_:
-                raise TypeError(f"{self.name}: where= must be a boolean mask, got dtype {where.dtype}")
-            try:
-                self.mask = np.broadcast_to(where, self.shape)
-            except ValueError:
-                raise ValueError(
-                    f"{self.name}: where= mask of shape {where.shape} does not broadcast to "
-                    f"the input's shape {self.shape}") from None
-        if self.mask is None:
-            self.count = int(np.prod([self.shape[i] for i in self.axes], dtype=np.int64))
-        else:  # per reduced slice, in keepdims form
-            self.count = self.mask.sum(axis=self.axes, keepdims=True)
-        return self.mask if self.mask is not None else True
+        if out is not None:
+            refuse_out(self.name, out)
+        if dim is not None:
+            axis = resolve_axis(self.name, axis, dim)
+        self.shape = shape = a.shape
+        self.axes = axes = normalize_axes(axis, len(shape), self.name)
+        self.keepdims = keepdims is not _NoValue and bool(keepdims)
+        if where is True:
+            self.count = math.prod([shape[i] for i in axes])
+            return True
+        where = np.asarray(_data(where))
+        if where.dtype != np.bool_:
+            raise TypeError(f"{self.name}: where= must be a boolean mask, got dtype {where.dtype}")
+        try:
+            self.mask = np.broadcast_to(where, shape)
+        except ValueError:
+            raise ValueError(
+                f"{self.name}: where= mask of shape {where.shape} does not broadcast to "
+                f"the input's shape {shape}") from None
+        self.count = self.mask.sum(axis=axes, keepdims=True)  # per slice, keepdims form
+        return self.mask
 
     def kept(self, g):
         """g (or a reduced output) with the reduced axes restored as size 1."""
@@ -84,9 +86,15 @@ class Sum(_Reduction):
 
     def forward(self, a, axis=None, dtype=None, out=None, keepdims=False, initial=_NoValue,
                 where=True, dim=None):
+        a = np.asarray(a)
         where = self.setup(a, axis, dim, out, keepdims, where)
-        return np.sum(a, axis=self.axes, dtype=dtype, keepdims=self.keepdims, initial=initial,
-                      where=where)
+        if dtype is None:
+            if a.dtype == np.bool_:
+                dtype = np.int_  # NumPy sums booleans as integers
+            elif initial is _NoValue and where is True:  # the common case, fewest keywords
+                return np.add.reduce(a, self.axes, None, None, self.keepdims)
+        return np.add.reduce(a, axis=self.axes, dtype=dtype, keepdims=self.keepdims,
+                             initial=initial, where=where)
 
     def vjp(self, g):
         return self.spread(g)
@@ -97,7 +105,12 @@ class Mean(_Reduction):
     """Mean over `axis` (over the `where=` elements only); an empty slice gives NaN."""
 
     def forward(self, a, axis=None, dtype=None, out=None, keepdims=False, where=True, dim=None):
+        a = np.asarray(a)
         where = self.setup(a, axis, dim, out, keepdims, where)
+        if self.mask is None and self.count and dtype is None and a.dtype.kind == "f" \
+                and a.dtype.itemsize >= 4:  # the common case, as NumPy's _mean, without its overhead
+            self.scale = 1 / self.count
+            return np.true_divide(np.add.reduce(a, self.axes, None, None, self.keepdims), self.count)
         with np.errstate(divide="ignore", invalid="ignore"):
             self.scale = np.divide(1.0, self.count, dtype=np.result_type(a, np.float32) if dtype is None else dtype)
         if np.any(self.count == 0):
@@ -116,6 +129,7 @@ class Prod(_Reduction):
 
     def forward(self, a, axis=None, dtype=None, out=None, keepdims=False, initial=_NoValue,
                 where=True, dim=None):
+        a = np.asarray(a)
         where = self.setup(a, axis, dim, out, keepdims, where)
         result = np.prod(a, axis=self.axes, dtype=dtype, keepdims=self.keepdims, initial=initial,
                          where=where)
@@ -158,6 +172,7 @@ class _Extreme(_Reduction):
 
     def forward(self, a, axis=None, out=None, keepdims=False, initial=_NoValue, where=True,
                 dim=None):
+        a = np.asarray(a)
         where = self.setup(a, axis, dim, out, keepdims, where)
         try:
             best = self.pick(a, axis=self.axes, keepdims=True, initial=initial, where=where)
@@ -200,6 +215,7 @@ class _Moment(_Reduction):
             if ddof != 0:
                 raise TypeError(f"{self.name}: got both ddof= and correction=; pass one of them")
             ddof = correction
+        a = np.asarray(a)
         where = self.setup(a, axis, dim, out, keepdims, where)
         self.ddof = ddof
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -222,6 +238,7 @@ class Var(_Moment):
 
     def forward(self, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=True,
                 mean=_NoValue, correction=_NoValue, dim=None):
+        a = np.asarray(a)
         where, ddof = self.setup_moment(a, axis, dim, out, keepdims, where, ddof, mean, correction)
         self.save(a)
         with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
@@ -243,6 +260,7 @@ class Std(_Moment):
 
     def forward(self, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=True,
                 mean=_NoValue, correction=_NoValue, dim=None):
+        a = np.asarray(a)
         where, ddof = self.setup_moment(a, axis, dim, out, keepdims, where, ddof, mean, correction)
         with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -269,6 +287,7 @@ class LogSumExp(_Reduction):
     """log(sum(exp(a))) over `axis`, shifted by the max so +-1000 stays finite."""
 
     def forward(self, a, axis=None, keepdims=False, dim=None):
+        a = np.asarray(a)
         self.setup(a, axis, dim, None, keepdims)
         if a.size == 0:
             m = np.zeros(kept_shape(a.shape, self.axes), dtype=a.dtype)
@@ -293,6 +312,7 @@ class _Scan(Function):
     def setup(self, a, axis, dim, out):
         refuse_out(self.name, out)
         axis = resolve_axis(self.name, axis, dim)
+        a = np.asarray(a)
         self.shape = a.shape
         if axis is None:
             a = a.reshape(-1)
