@@ -41,6 +41,41 @@ def _normalize(x, axes, eps):
     return xhat, mean, var, invstd
 
 
+def _per_channel(x):
+    """Whether batch norm runs channel by channel through a cache-sized buffer.
+
+    Each channel block of x is read into a buffer (centred) that stays in cache while its
+    statistics, output or gradient are computed: x, g and the result each cross memory
+    once, and no activation-sized temporary is made (any strides: conv2d's channel-major
+    output with padded rows works as is). Not for 2-D or small input, where a Python
+    loop over channels would not pay.
+    """
+    return x.ndim >= 3 and x.size // x.shape[1] >= 1024 and x.dtype.kind == "f"
+
+
+def _batch_norm_channels(x, weight, bias, eps):
+    """Training forward of batch norm, channel by channel: (out, mean, biased var, invstd)."""
+    C = x.shape[1]
+    count = x.size // C
+    by_channel = np.moveaxis(x, 1, 0)  # (C, N, ...) views
+    out = np.empty_like(x)  # x's memory layout
+    out_by_channel = np.moveaxis(out, 1, 0)
+    buffer = np.empty(by_channel.shape[1:], x.dtype)
+    flat = buffer.reshape(count)
+    mean, var = np.empty(C), np.empty(C)
+    for c in range(C):
+        block = by_channel[c]
+        mean[c] = block.sum(dtype=np.float64) / count
+        np.subtract(block, x.dtype.type(mean[c]), out=buffer)
+        var[c] = (flat @ flat) / count
+        invstd = 1.0 / np.sqrt(var[c] + eps)
+        scale = invstd if weight is None else weight[c] * invstd
+        np.multiply(buffer, x.dtype.type(scale), out=out_by_channel[c])
+        if bias is not None:
+            out_by_channel[c] += bias[c]
+    return out, mean, var, 1.0 / np.sqrt(var + eps)
+
+
 def _normalize_vjp(gxhat, xhat, invstd, axes):
     """Gradient of x from the gradient of xhat = (x - mean) * invstd over `axes`."""
     if gxhat.size == 0:
@@ -95,7 +130,9 @@ class _Normalization(Function):
     def vjp(self, g):
         if _is_tensor(g):
             return self.graph_vjp(g)
-        xhat, invstd, weight, _ = self.saved
+        xhat, invstd, weight, x = self.saved
+        if xhat is None:  # batch norm's fast path keeps x, mean and invstd only
+            xhat = (x - self.mean.astype(x.dtype).reshape(self.param_shape)) * invstd
         gx = gw = gb = None
         if self.needs_grad(0):
             gxhat = g if weight is None else g * weight.reshape(self.param_shape)
@@ -173,13 +210,24 @@ class BatchNorm(_Normalization):
                 raise ValueError(
                     f"batch_norm: expected more than 1 value per channel when training, got input "
                     f"of shape {x.shape}")
-            xhat, mean, var, invstd = _normalize(x, axes, eps)
+            if _per_channel(x):  # fast path: xhat never stored (recomputed in the VJP)
+                out, mean, var, invstd64 = _batch_norm_channels(x, weight, bias, eps)
+                self.mean = mean
+                invstd = invstd64.astype(x.dtype).reshape(param_shape)
+                xhat = None
+            else:
+                xhat, mean, var, invstd = _normalize(x, axes, eps)
             if running_mean is not None:
                 running_mean *= 1 - momentum
                 running_mean += momentum * mean.reshape(C)
                 running_var *= 1 - momentum
                 running_var += (momentum * count / (count - 1)) * var.reshape(C)
             self.batch_stats = True
+            if xhat is None:
+                self.save(None, invstd, weight, x)
+                self.eps, self.affine_shape = eps, (C,)
+                self.axes, self.param_shape, self.param_axes = axes, param_shape, axes
+                return out
         else:  # running statistics, in x's precision
             invstd = 1.0 / np.sqrt(running_var.reshape(param_shape).astype(x.dtype) + eps)
             self.shift = running_mean.reshape(param_shape).astype(x.dtype)
@@ -202,9 +250,11 @@ class BatchNorm(_Normalization):
         """
         if _is_tensor(g):
             return self.graph_vjp(g)
-        xhat, invstd, weight, _ = self.saved
-        if not self.batch_stats or g.dtype != xhat.dtype or xhat.size == 0:
+        xhat, invstd, weight, x = self.saved
+        if not self.batch_stats or g.dtype != x.dtype or x.size == 0:
             return super().vjp(g)
+        if xhat is None:
+            return self.vjp_from_input(g, x, invstd, weight)
         C = xhat.shape[1]
         sum_g = g.sum(axis=self.axes)
         sum_gx = _sum_of_products(g, xhat, self.axes)
@@ -219,6 +269,37 @@ class BatchNorm(_Normalization):
             gx -= (scale * sum_g / count).astype(xhat.dtype).reshape(shape)
         gw = sum_gx if self.needs_grad(1) else None
         gb = sum_g if self.needs_grad(2) else None
+        return gx, gw, gb
+
+    def vjp_from_input(self, g, x, invstd, weight):
+        """The fused VJP channel by channel, xhat recomputed in a cache-sized buffer.
+
+        With xc = x - mean, a = weight * invstd, m = count and s = sum(g * xc):
+        gx = a * (g - sum(g) / m - xc * invstd^2 * s / m); the weight gradient is
+        invstd * s and the bias gradient sum(g). x and g are read once, gx written once.
+        """
+        C, dtype = x.shape[1], x.dtype
+        count = x.size // C
+        invstd64 = invstd.reshape(C).astype(np.float64)
+        x_by_channel, g_by_channel = np.moveaxis(x, 1, 0), np.moveaxis(g, 1, 0)
+        gx = np.empty_like(x) if self.needs_grad(0) else None
+        gx_by_channel = None if gx is None else np.moveaxis(gx, 1, 0)
+        centred = np.empty(x_by_channel.shape[1:], dtype)
+        upstream = np.empty_like(centred)
+        sum_g, sum_gxc = np.empty(C), np.empty(C)
+        for c in range(C):
+            np.subtract(x_by_channel[c], dtype.type(self.mean[c]), out=centred)
+            np.copyto(upstream, g_by_channel[c])
+            sum_g[c] = upstream.sum(dtype=np.float64)
+            sum_gxc[c] = upstream.reshape(count) @ centred.reshape(count)
+            if gx is not None:
+                a = invstd64[c] if weight is None else weight[c] * invstd64[c]
+                centred *= dtype.type(-invstd64[c] ** 2 * sum_gxc[c] / count)
+                centred += upstream
+                np.multiply(centred, dtype.type(a), out=gx_by_channel[c])
+                gx_by_channel[c] -= dtype.type(a * sum_g[c] / count)
+        gw = (invstd64 * sum_gxc).astype(dtype) if self.needs_grad(1) else None
+        gb = sum_g.astype(dtype) if self.needs_grad(2) else None
         return gx, gw, gb
 
 

@@ -208,3 +208,72 @@ def test_batch_norm_between_convolutions_matches_torch_in_float32():
         return F.max_pool2d(F.relu(h), 2).reshape(4, -1)
 
     against_torch_float32(ours, theirs, arrays, rtol=1e-3, atol=1e-4)
+
+
+def _channel_major(shape, seed, offset=0.0, scale=1.0):
+    """(N, C, H, W) values laid out channel by channel in memory, as conv2d's output."""
+    N, C = shape[:2]
+    data = np.random.default_rng(seed).standard_normal((C, N) + shape[2:]) * scale + offset
+    return data.transpose((1, 0) + tuple(range(2, len(shape))))
+
+
+@pytest.mark.parametrize("wanted", [(True, True, True), (False, True, False), (True, False, False)])
+@pytest.mark.parametrize("offset", [0.0, 3.0])
+def test_batch_norm_channel_major_fast_path_matches_torch(wanted, offset):
+    """Channel by channel through a cache-sized buffer (>= 1024 values a channel), VJP from x."""
+    torch = pytest.importorskip("torch")
+    x0 = _channel_major((8, 3, 12, 12), 11, offset=np.array([offset, -offset, 0.5])[:, None, None, None])
+    r = np.random.default_rng(12)
+    arrays = [x0, r.uniform(0.5, 1.5, 3), r.standard_normal(3)]
+    mean, var = np.zeros(3), np.ones(3)
+    ours = [Tensor(a.copy() if i else a, requires_grad=w) for i, (a, w) in enumerate(zip(arrays, wanted))]
+    out = ops.batch_norm(ours[0], mean, var, ours[1], ours[2], training=True, momentum=0.3)
+    theirs = [torch.tensor(np.ascontiguousarray(a), requires_grad=w) for a, w in zip(arrays, wanted)]
+    t_mean, t_var = torch.zeros(3, dtype=torch.float64), torch.ones(3, dtype=torch.float64)
+    expected = torch.nn.functional.batch_norm(theirs[0], t_mean, t_var, theirs[1], theirs[2],
+                                              training=True, momentum=0.3)
+    assert out.grad_fn.saved[0] is None  # the fast path: no xhat stored
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(mean, t_mean.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(var, t_var.numpy(), rtol=1e-12)
+    upstream = r.standard_normal(out.shape)
+    out.backward(upstream)
+    expected.backward(torch.tensor(upstream))
+    for t, tt, w in zip(ours, theirs, wanted):
+        if w:
+            np.testing.assert_allclose(t.grad.data, tt.grad.numpy(), rtol=1e-9, atol=1e-11)
+
+
+def test_batch_norm_far_from_zero_stays_accurate_in_float32():
+    """|mean| >> std: centred statistics, as accurate as torch's in float32 (both paths)."""
+    torch = pytest.importorskip("torch")
+    for shape in ((8, 2, 16, 16), (8, 2, 4, 4)):
+        _check_far_from_zero(torch, _channel_major(shape, 13, offset=1000.0).astype(np.float32))
+
+
+def _check_far_from_zero(torch, x):
+    x64 = x.astype(np.float64)
+    reference = (x64 - x64.mean(axis=(0, 2, 3), keepdims=True)) / np.sqrt(
+        x64.var(axis=(0, 2, 3), keepdims=True) + 1e-5)
+    out = ops.batch_norm(x, None, None, training=True).data
+    theirs = torch.nn.functional.batch_norm(torch.from_numpy(np.ascontiguousarray(x)), None, None,
+                                            training=True).numpy()
+    assert np.abs(out - reference).max() <= max(2 * np.abs(theirs - reference).max(), 1e-4)
+
+
+def test_batch_norm_fast_path_is_twice_differentiable():
+    torch = pytest.importorskip("torch")
+    x0 = _channel_major((4, 2, 16, 17), 14)
+    w0 = np.array([0.7, 1.3])
+    x, w = Tensor(x0.copy(), requires_grad=True), Tensor(w0.copy(), requires_grad=True)
+    upstream = np.random.default_rng(15).standard_normal(x0.shape)
+    (gx,) = grad((ops.batch_norm(x, None, None, w, training=True) * Tensor(upstream)).sum(), x,
+                 create_graph=True)
+    (gx * gx).sum().backward()
+    tx, tw = torch.tensor(x0, requires_grad=True), torch.tensor(w0, requires_grad=True)
+    (tgx,) = torch.autograd.grad((torch.nn.functional.batch_norm(tx, None, None, tw, training=True)
+                                  * torch.tensor(upstream)).sum(), tx, create_graph=True)
+    (tgx * tgx).sum().backward()
+    np.testing.assert_allclose(gx.data, tgx.detach().numpy(), rtol=1e-9, atol=1e-11)
+    np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(w.grad.data, tw.grad.numpy(), rtol=1e-8, atol=1e-10)
