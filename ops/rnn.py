@@ -18,6 +18,7 @@ the gradient is itself differentiable (the fast path runs only on plain arrays).
 import numpy as np
 
 from autograd.function import Function, call, register
+from autograd.mode import is_grad_enabled
 from autograd.tensor import apply
 
 _KINDS = {"lstm": 4, "gru": 3, "rnn_tanh": 1, "rnn_relu": 1}
@@ -82,8 +83,13 @@ def _input_projection(x, w_ih, b_ih, b_hh, scale):
     return out
 
 
-def _lstm_forward(x, h0, c0, w_ih, w_hh, b_ih, b_hh):
-    """Rows 0..T-1 of `out` are h_1..h_T, row T is c_T; gate activations kept for the VJP."""
+def _lstm_forward(x, h0, c0, w_ih, w_hh, b_ih, b_hh, keep=True):
+    """Rows 0..T-1 of `out` are h_1..h_T, row T is c_T.
+
+    With `keep`, each step also writes the factors its VJP multiplies by (while the
+    step's arrays are in cache): d(pre-activation) = dc * factor for i, f, g and
+    dh * factor for o, and dc/dh through tanh(c).
+    """
     T, B, _ = x.shape
     H = w_hh.shape[1]
     dtype = _dtype(x, h0, c0, w_ih, w_hh, b_ih, b_hh)
@@ -92,8 +98,12 @@ def _lstm_forward(x, h0, c0, w_ih, w_hh, b_ih, b_hh):
     acts = _input_projection(x, w_ih, b_ih, b_hh, scale)  # (T, B, 4H), pre-activations
     w_hh_t = np.ascontiguousarray((w_hh * scale[:, None]).T)  # (H, 4H): BLAS's fast layout here
     out = np.empty((T + 1, B, H), dtype)
-    cs = np.empty((T, B, H), dtype)
-    tanh_cs = np.empty((T, B, H), dtype)
+    cs = np.empty((2, B, H), dtype)  # c_t, alternating buffers
+    tc = np.empty((B, H), dtype)
+    if keep:
+        factors = np.empty((T, B, 4, H), dtype)
+        dh_to_dc = np.empty((T, B, H), dtype)
+        slope = np.empty((B, 4 * H), dtype)
     h, c = h0, c0
     for t in range(T):
         a = acts[t]
@@ -101,35 +111,38 @@ def _lstm_forward(x, h0, c0, w_ih, w_hh, b_ih, b_hh):
         np.tanh(a, out=a)
         a *= scale
         a += shift  # a = (i, f, g, o) activated
-        ct = cs[t]
-        np.multiply(a[:, H:2 * H], c, out=ct)
-        ct += a[:, :H] * a[:, 2 * H:3 * H]
-        np.tanh(ct, out=tanh_cs[t])
-        np.multiply(a[:, 3 * H:], tanh_cs[t], out=out[t])
+        i, f, gg, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
+        ct = cs[t % 2]
+        np.multiply(f, c, out=ct)
+        ct += i * gg
+        np.tanh(ct, out=tc)
+        np.multiply(o, tc, out=out[t])
+        if keep:
+            factor = factors[t]
+            np.multiply(a, a, out=slope)
+            np.subtract(a, slope, out=slope)  # sigmoid' = a (1 - a); the g column unused
+            s = slope.reshape(B, 4, H)
+            np.multiply(gg, s[:, 0], out=factor[:, 0])
+            np.multiply(c, s[:, 1], out=factor[:, 1])
+            np.multiply(gg, gg, out=factor[:, 2])
+            np.subtract(1, factor[:, 2], out=factor[:, 2])
+            factor[:, 2] *= i
+            np.multiply(tc, s[:, 3], out=factor[:, 3])
+            k = dh_to_dc[t]
+            np.multiply(tc, tc, out=k)
+            np.subtract(1, k, out=k)
+            k *= o
         h, c = out[t], ct
     out[T] = c
-    return out, (acts, cs, tanh_cs)
+    return out, ((acts, factors, dh_to_dc) if keep else None)
 
 
 def _lstm_backward(g, x, h0, c0, w_ih, w_hh, out, kept):
     """Gradients of (x, h0, c0, w_ih, w_hh, bias) from g (T+1, B, H) shaped like `out`."""
-    acts, cs, tanh_cs = kept
-    T, B, H = cs.shape
-    gates = acts.reshape(T, B, 4, H)
-    i, f, gg, o = gates[:, :, 0], gates[:, :, 1], gates[:, :, 2], gates[:, :, 3]
-    c_prev = np.empty_like(cs)
-    c_prev[0] = c0
-    c_prev[1:] = cs[:-1]
-    # Per-gate factors: d(pre-activation) = dc * factor for i, f, g; dh * factor for o.
-    factors = np.empty_like(gates)
-    slope = acts * (1 - acts)  # sigmoid'; the g column is replaced below
-    slope = slope.reshape(T, B, 4, H)
-    np.multiply(gg, slope[:, :, 0], out=factors[:, :, 0])
-    np.multiply(c_prev, slope[:, :, 1], out=factors[:, :, 1])
-    np.multiply(i, 1 - gg * gg, out=factors[:, :, 2])
-    np.multiply(tanh_cs, slope[:, :, 3], out=factors[:, :, 3])
-    dh_to_dc = o * (1 - tanh_cs * tanh_cs)  # (T, B, H)
-    dgates = np.empty_like(gates)  # (T, B, 4, H)
+    acts, factors, dh_to_dc = kept
+    T, B, _, H = factors.shape
+    f = acts.reshape(T, B, 4, H)[:, :, 1]
+    dgates = np.empty_like(factors)  # (T, B, 4, H)
     dc = g[T]
     dh_next = None
     for t in range(T - 1, -1, -1):
@@ -354,7 +367,7 @@ class _Recurrence(Function):
         self.reverse = reverse
         seq = x[None] if self.cell else (x[::-1] if reverse else x)
         if self.kind == "lstm":
-            out, kept = _lstm_forward(seq, h0, c0, w_ih, w_hh, b_ih, b_hh)
+            out, kept = _lstm_forward(seq, h0, c0, w_ih, w_hh, b_ih, b_hh, keep=is_grad_enabled())
         elif self.kind == "gru":
             out, kept = _gru_forward(seq, h0, w_ih, w_hh, b_ih, b_hh)
         else:
