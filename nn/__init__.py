@@ -21,8 +21,8 @@ from nn.conv import Conv1d, ConvTranspose1d, ConvTranspose2d
 from nn.fuse import fuse_conv_bn
 from nn.layers import AvgPool2d, Conv2d, Dropout, Flatten, Identity, Linear, MaxPool2d
 from nn.loss import (
-    BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss,
-    MultiMarginLoss, NLLLoss, SmoothL1Loss,
+    BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropyLoss, HuberLoss, KLDivLoss,
+    L1Loss, MSELoss, MultiMarginLoss, NLLLoss, SmoothL1Loss,
 )
 from nn.module import IncompatibleKeys, Module, StateDictError
 from nn.normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm
@@ -47,7 +47,7 @@ __all__ = [
     "LogSoftmax", "SiLU", "Mish", "Softplus", "ELU", "SELU", "Hardtanh", "ReLU6", "LogSigmoid",
     "Softsign", "PReLU", "Flatten", "Identity", "Sequential", "ModuleList",
     "CrossEntropyLoss", "MSELoss", "MultiMarginLoss", "NLLLoss", "L1Loss", "SmoothL1Loss",
-    "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "KLDivLoss",
+    "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "KLDivLoss", "CosineEmbeddingLoss",
     "Embedding", "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell", "MultiheadAttention",
     "TransformerEncoderLayer",
     "init", "optim", "data", "utils", "functional", "fuse_conv_bn", "save", "load",

@@ -399,6 +399,13 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean",  # n
                       reduction=_reduction("kl_div", size_average, reduce, reduction))
 
 
+def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None,
+                          reduction="mean"):
+    return ops.cosine_embedding_loss(
+        input1, input2, target, margin=margin,
+        reduction=_reduction("cosine_embedding_loss", size_average, reduce, reduction))
+
+
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None,  # noqa: A002
                       reduce=None, reduction="mean"):
     _unsupported("multi_margin_loss", p=(p, 1), weight=(weight, None))

@@ -1,5 +1,6 @@
 """Loss modules with PyTorch's names, arguments and defaults: CrossEntropyLoss NLLLoss
-MSELoss L1Loss SmoothL1Loss HuberLoss BCELoss BCEWithLogitsLoss KLDivLoss MultiMarginLoss.
+MSELoss L1Loss SmoothL1Loss HuberLoss BCELoss BCEWithLogitsLoss KLDivLoss CosineEmbeddingLoss
+MultiMarginLoss.
 
 Class weights and `pos_weight` are registered as buffers (state_dict keys `weight`,
 `pos_weight`, as torch) when given.
@@ -166,6 +167,18 @@ class KLDivLoss(_Loss):
 
     def forward(self, input, target):
         return ops.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
+
+
+class CosineEmbeddingLoss(_Loss):
+    """1 - cos(x1, x2) for target 1, max(0, cos(x1, x2) - margin) for target -1."""
+
+    def __init__(self, margin=0.0, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(_legacy(self, size_average, reduce, reduction))
+        self.margin = margin
+
+    def forward(self, input1, input2, target):
+        return ops.cosine_embedding_loss(input1, input2, target, margin=self.margin,
+                                         reduction=self.reduction)
 
 
 class MultiMarginLoss(_Loss):

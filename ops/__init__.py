@@ -21,8 +21,8 @@ from ops.products import cross, dot, einsum, inner, kron, outer, tensordot, vdot
 from ops.complex import angle, conj, conjugate, imag, real
 from ops import fft  # the numpy.fft namespace: ops.fft.fft, ops.fft.rfft, ...
 from ops.loss import (
-    binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss, kl_div,
-    l1_loss, mse_loss, multi_margin_loss, nll_loss, smooth_l1_loss,
+    binary_cross_entropy, binary_cross_entropy_with_logits, cosine_embedding_loss, cross_entropy,
+    huber_loss, kl_div, l1_loss, mse_loss, multi_margin_loss, nll_loss, smooth_l1_loss,
 )
 from ops.norm import batch_norm, group_norm, layer_norm
 from ops.prelu import prelu
@@ -56,6 +56,7 @@ __all__ = [
     "cross_entropy", "nll_loss", "multi_margin_loss", "mse_loss",
     "binary_cross_entropy_with_logits",
     "binary_cross_entropy", "l1_loss", "smooth_l1_loss", "huber_loss", "kl_div",
+    "cosine_embedding_loss",
     "prelu",
     "box_iou", "nms", "average_precision", "mean_average_precision",
     "embedding", "scaled_dot_product_attention",

@@ -561,6 +561,35 @@ def kl_div(input, target, reduction="mean", log_target=False):  # noqa: A002
     return apply(KLDiv, input, target, reduction=reduction, log_target=bool(log_target))
 
 
+def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
+    """1 - cos(x1, x2) where target is 1, max(0, cos(x1, x2) - margin) where it is -1.
+
+    x1, x2 are (N, D) (or (D,) with a 0-d target); cos along the last axis with PyTorch's
+    1e-12 added to each squared norm. A composition of registered ops (differentiable to
+    any order).
+    """
+    from autograd.tensor import Tensor
+    from ops.elementwise import maximum, sqrt, where
+
+    _check_reduction("cosine_embedding_loss", reduction)
+    x1 = input1 if isinstance(input1, Tensor) else Tensor(input1)
+    x2 = input2 if isinstance(input2, Tensor) else Tensor(input2)
+    check_float("cosine_embedding_loss", x1.data, x2.data)
+    y = np.asarray(getattr(target, "data", target))
+    if x1.shape != x2.shape or x1.ndim not in (1, 2) or y.shape != x1.shape[:-1]:
+        raise ValueError(f"cosine_embedding_loss: inputs of shapes {x1.shape} and {x2.shape} with "
+                         f"target of shape {y.shape} (expected (N, D), (N, D) and (N,), or (D,), "
+                         "(D,) and ())")
+    if not np.isin(y, (-1, 1)).all():
+        raise ValueError("cosine_embedding_loss: target values must be 1 or -1")
+    eps = 1e-12
+    cos = (x1 * x2).sum(axis=-1) / sqrt(((x1 * x1).sum(axis=-1) + eps) * ((x2 * x2).sum(axis=-1) + eps))
+    loss = where(y == 1, 1 - cos, maximum(cos - margin, 0.0))
+    if reduction == "mean":
+        return loss.mean()
+    return loss.sum() if reduction == "sum" else loss
+
+
 def _value(x):
     """The array behind a Tensor, array or list (for argument checks only)."""
     data = getattr(x, "data", None)

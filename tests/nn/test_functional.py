@@ -73,6 +73,8 @@ CALLS = [
      {"pos_weight": np.array([1.0, 2.0, 3.0, 0.5])}),
     ("kl_div", (np.log(R.dirichlet(np.ones(4), 3)), R.dirichlet(np.ones(4), 3)), {"reduction": "batchmean"}),
     ("multi_margin_loss", (n(4, 3), LABELS), {}),
+    ("cosine_embedding_loss", (n(4, 3), n(4, 3), np.array([1, -1, -1, 1])), {"margin": -0.2}),
+    ("cosine_embedding_loss", (n(3), n(3), np.array(-1)), {"reduction": "none"}),
 ]
 
 

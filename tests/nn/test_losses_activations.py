@@ -77,6 +77,25 @@ def test_loss_module_matches_torch_with_second_derivative(name):
     np.testing.assert_allclose(hx, thx.numpy(force=True), rtol=1e-8, atol=1e-10)
 
 
+def test_cosine_embedding_loss_matches_torch_to_second_order():
+    r = np.random.default_rng(9)
+    x1, x2 = r.standard_normal((5, 3)), r.standard_normal((5, 3))
+    y = np.array([1, -1, 1, -1, -1])
+    a, b = Tensor(x1, requires_grad=True), Tensor(x2, requires_grad=True)
+    ta, tb = torch.tensor(x1, requires_grad=True), torch.tensor(x2, requires_grad=True)
+    out = nn.CosineEmbeddingLoss(margin=-0.3)(a, b, y)
+    expected = torch.nn.CosineEmbeddingLoss(margin=-0.3)(ta, tb, torch.tensor(y))
+    np.testing.assert_allclose(out.item(), expected.item(), rtol=1e-12)
+    ga, gb = grad(out, [a, b], create_graph=True)
+    tga, tgb = torch.autograd.grad(expected, [ta, tb], create_graph=True)
+    np.testing.assert_allclose(ga.data, tga.detach().numpy(), rtol=1e-10, atol=1e-12)
+    (ha,) = grad((ga * gb).sum(), a)
+    (tha,) = torch.autograd.grad((tga * tgb).sum(), ta)
+    np.testing.assert_allclose(ha.data, tha.numpy(), rtol=1e-9, atol=1e-12)
+    with pytest.raises(ValueError, match="target values must be 1 or -1"):
+        nn.CosineEmbeddingLoss()(a, b, np.zeros(5, int))
+
+
 def test_legacy_reduce_flags_and_bad_reduction():
     assert nn.MSELoss(reduce=False).reduction == "none"
     assert nn.L1Loss(size_average=False).reduction == "sum"
