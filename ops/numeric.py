@@ -190,6 +190,76 @@ def select(condlist, choicelist, default=0):
     return result
 
 
+def gradient(f, *varargs, axis=None, edge_order=1):
+    """np.gradient: central differences inside, one-sided (order 1 or 2) at the edges.
+
+    Spacings are scalars (one for all axes or one per axis); coordinate arrays raise
+    TypeError. Returns one Tensor per axis (a tuple), or the Tensor for a single axis.
+    """
+    from ops.shape import concatenate
+
+    f = f if isinstance(f, Tensor) else Tensor(np.asarray(f))
+    if f.dtype.kind not in "fc":
+        f = f.astype(np.float64)
+    axes = tuple(range(f.ndim)) if axis is None else (axis,) if np.ndim(axis) == 0 else tuple(axis)
+    axes = tuple(a % f.ndim for a in axes)
+    if len(varargs) == 0:
+        spacings = (1.0,) * len(axes)
+    elif len(varargs) == 1 and np.ndim(varargs[0]) == 0:
+        spacings = (varargs[0],) * len(axes)
+    elif len(varargs) == len(axes):
+        spacings = varargs
+    else:
+        raise TypeError(f"gradient: {len(varargs)} spacings for {len(axes)} axes")
+    if any(np.ndim(h) != 0 for h in spacings):
+        raise TypeError("gradient: coordinate arrays as spacings are not supported; give scalar spacings")
+    if edge_order not in (1, 2):
+        raise ValueError(f"gradient: edge_order must be 1 or 2, got {edge_order}")
+    results = []
+    for a, h in zip(axes, spacings):
+        n = f.shape[a]
+        if n < edge_order + 1:
+            raise ValueError(f"gradient: axis {a} has {n} points; edge_order={edge_order} needs "
+                             f"at least {edge_order + 1}")
+        h = float(h)
+
+        def part(start, stop):
+            index = [slice(None)] * f.ndim
+            index[a] = slice(start, stop)
+            return f[tuple(index)]
+
+        if edge_order == 1:
+            first = (part(1, 2) - part(0, 1)) / h
+            last = (part(n - 1, n) - part(n - 2, n - 1)) / h
+        else:
+            first = (-1.5 * part(0, 1) + 2 * part(1, 2) - 0.5 * part(2, 3)) / h
+            last = (1.5 * part(n - 1, n) - 2 * part(n - 2, n - 1) + 0.5 * part(n - 3, n - 2)) / h
+        pieces = [first, (part(2, n) - part(0, n - 2)) / (2 * h), last] if n > 2 else [first, last]
+        results.append(concatenate(pieces, axis=a))
+    return results[0] if len(results) == 1 else tuple(results)
+
+
+def append(arr, values, axis=None):
+    """np.append: `values` after `arr` along `axis` (both flattened when axis is None)."""
+    from ops.shape import concatenate, ravel
+
+    if axis is None:
+        return concatenate([ravel(arr), ravel(values)])
+    return concatenate([arr, values], axis=axis)
+
+
+def real_if_close(a, tol=100):
+    """The real part when every imaginary part is within `tol` machine epsilons of 0, else a."""
+    from ops.complex import real
+
+    data = a.data if isinstance(a, Tensor) else np.asarray(a)
+    if data.dtype.kind != "c":
+        return a if isinstance(a, Tensor) else Tensor(data)
+    if tol > 1:
+        tol = tol * np.finfo(data.dtype).eps
+    return real(a) if np.all(np.abs(data.imag) < tol) else (a if isinstance(a, Tensor) else Tensor(data))
+
+
 # NumPy's other names for the same functions
 multiply = elementwise.mul
 divide = true_divide = elementwise.div
@@ -214,5 +284,5 @@ __all__ = [
     "logaddexp", "logaddexp2", "fmod", "remainder", "mod", "copysign", "fmax", "fmin",
     "sign", "floor", "ceil", "trunc", "rint", "round", "around", "fix", "nan_to_num",
     "float_power", "select", "multiply", "divide", "true_divide", "subtract", "negative",
-    "power", "absolute", "fabs",
+    "power", "absolute", "fabs", "gradient", "append", "real_if_close",
 ]

@@ -95,6 +95,9 @@ CALLS = {  # name -> (function of Tensors written with NumPy, input arrays)
     "pad": (lambda x: np.pad(x, ((1, 0), (0, 2))), [A]),
     "sort": (lambda x: np.sort(x, axis=1), [TIE_FREE]),
     "partition": (lambda x: np.partition(x, 1, axis=1), [TIE_FREE]),
+    "gradient": (lambda x: np.gradient(x, 0.5, axis=1), [A]),
+    "append": (np.append, [A, V]),
+    "real_if_close": (lambda x: np.real_if_close(x * (1 + 0j)), [A]),
     "linspace": (lambda a, b: np.linspace(a, b, 5), [np.array(0.3), np.array(1.7)]),
     # products
     "dot": (np.dot, [A, A.T]), "matmul": (np.matmul, [A, A.T]), "inner": (np.inner, [A, B]),
