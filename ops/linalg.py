@@ -12,6 +12,12 @@ from autograd.function import Function, call, register
 from autograd.tensor import Tensor, apply
 from ops import products
 from ops._blas import gemm_threads
+
+
+def _threads(*arrays):
+    """BLAS/LAPACK threads for O(n^3) work on these stacks (ops/_blas.py's policy: 1 thread
+    for small work or a busy machine, where 2 threads made eigh 100x slower)."""
+    gemm_threads(sum(a.size * a.shape[-1] for a in arrays if getattr(a, "ndim", 0) >= 2))
 from ops._validate import rank
 
 __all__ = [
@@ -186,6 +192,7 @@ class Inv(Function):
     """np.linalg.inv, batched: the gradient is -A^-T g A^-T."""
 
     def forward(self, a):
+        _threads(a)
         _square("inv", a)
         out = np.linalg.inv(a)
         self.save(out)
@@ -193,6 +200,7 @@ class Inv(Function):
 
     def vjp(self, g):
         (y,) = self.saved
+        _threads(g, *self.saved)
         yt = _mT(y)
         return -(yt @ g @ yt)
 
@@ -202,6 +210,7 @@ class Det(Function):
     """np.linalg.det, batched: the gradient is g times the cofactor matrix, det(A) A^-T."""
 
     def forward(self, a):
+        _threads(a)
         _square("det", a)
         out = np.asarray(np.linalg.det(a))
         self.save(a, out)
@@ -209,6 +218,7 @@ class Det(Function):
 
     def vjp(self, g):
         a, d = self.saved
+        _threads(g, *self.saved)
         if isinstance(a, np.ndarray) and (d == 0).any():
             return _col(_col(g)) * _cofactors(a)  # singular: no inverse, the cofactors still exist
         return _col(_col(g * d)) * _mT(call("inv", a))
@@ -230,6 +240,7 @@ class LogAbsDet(Function):
     holomorphic = False  # written for PyTorch's convention (conjugate transposes)
 
     def forward(self, a):
+        _threads(a)
         _square("slogdet", a)
         _, out = np.linalg.slogdet(a)
         self.save(a)
@@ -237,6 +248,7 @@ class LogAbsDet(Function):
 
     def vjp(self, g):
         (a,) = self.saved
+        _threads(g, *self.saved)
         return _col(_col(g)) * _mH(call("inv", a))
 
 
@@ -245,6 +257,7 @@ class Solve(Function):
     """np.linalg.solve(a, b): b is a vector only when 1-D (NumPy 2's rule)."""
 
     def forward(self, a, b):
+        _threads(a, b)
         _square("solve", a)
         vector = b.ndim == 1
         if b.shape[-1 if vector else -2] != a.shape[-1]:
@@ -261,6 +274,7 @@ class Solve(Function):
 
     def vjp(self, g):
         a, x = self.saved
+        _threads(g, *self.saved)
         if self.vector:  # x (..., M): solve A^T with g as a column
             gb = call("solve", _mT(a), _col(g))
             gb = gb.reshape(gb.shape[:-1])
@@ -278,6 +292,7 @@ class Cholesky(Function):
     holomorphic = False  # written for PyTorch's convention (conjugate transposes)
 
     def forward(self, a):
+        _threads(a)
         _square("cholesky", a)
         out = np.linalg.cholesky(a)
         self.save(out)
@@ -285,6 +300,7 @@ class Cholesky(Function):
 
     def vjp(self, g):
         (L,) = self.saved
+        _threads(g, *self.saved)
         n = L.shape[-1]
         lower = np.tril(np.ones((n, n), dtype=L.dtype))
         half_diag = lower - np.eye(n, dtype=L.dtype) / 2  # Phi: the lower triangle with the diagonal halved
@@ -301,6 +317,7 @@ class QR(Function):
     holomorphic = False  # written for PyTorch's convention (conjugate transposes)
 
     def forward(self, a):
+        _threads(a)
         _matrix("qr", a)
         q, r = np.linalg.qr(a, mode="reduced")
         self.batch, self.shapes = a.shape[:-2], (q.shape[-2:], r.shape[-2:])
@@ -310,6 +327,7 @@ class QR(Function):
 
     def vjp(self, g):
         (packed,) = self.saved
+        _threads(g, *self.saved)
         Q, R = _unpack(packed, self.batch, *self.shapes)
         gQ, gR = _unpack(g, self.batch, *self.shapes)
         m, n = Q.shape[-2], R.shape[-1]
@@ -341,6 +359,7 @@ class Eigh(Function):
     holomorphic = False  # written for PyTorch's convention (conjugate transposes)
 
     def forward(self, a, UPLO="L"):
+        _threads(a)
         _square("eigh", a)
         w, v = np.linalg.eigh(a, UPLO=UPLO)
         out = np.concatenate([w[..., None, :], v], axis=-2)
@@ -349,6 +368,7 @@ class Eigh(Function):
 
     def vjp(self, g):
         (packed,) = self.saved
+        _threads(g, *self.saved)
         w, V = packed[..., 0, :], packed[..., 1:, :]
         gw, gV = g[..., 0, :], g[..., 1:, :]
         eye = _eye(w.shape[-1], w)
@@ -366,6 +386,7 @@ class EigvalsH(Function):
     holomorphic = False  # written for PyTorch's convention (conjugate transposes)
 
     def forward(self, a, UPLO="L"):
+        _threads(a)
         _square("eigvalsh", a)
         w, v = np.linalg.eigh(a, UPLO=UPLO)
         self.save(a, v)
@@ -374,6 +395,7 @@ class EigvalsH(Function):
 
     def vjp(self, g):
         a, V = self.saved
+        _threads(g, *self.saved)
         if not isinstance(V, np.ndarray) or not isinstance(a, np.ndarray):
             V = call("eigh", a, UPLO=self.uplo)[..., 1:, :]  # graph-connected eigenvectors
         return (V * _row(g)) @ _mH(V)
@@ -386,6 +408,7 @@ class SVD(Function):
     holomorphic = False  # written for PyTorch's convention (conjugate transposes)
 
     def forward(self, a, full_matrices=True):
+        _threads(a)
         _matrix("svd", a)
         u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
         self.batch = a.shape[:-2]
@@ -396,6 +419,7 @@ class SVD(Function):
 
     def vjp(self, g):
         (packed,) = self.saved
+        _threads(g, *self.saved)
         U, S, Vh = _unpack(packed, self.batch, *self.shapes)
         gU, gS, gVh = _unpack(g, self.batch, *self.shapes)
         k = S.shape[-1]
@@ -431,6 +455,7 @@ class SVDVals(Function):
     holomorphic = False  # written for PyTorch's convention (conjugate transposes)
 
     def forward(self, a):
+        _threads(a)
         _matrix("svdvals", a)
         u, s, vh = np.linalg.svd(a, full_matrices=False)
         self.save(a, u, vh)
@@ -438,6 +463,7 @@ class SVDVals(Function):
 
     def vjp(self, g):
         a, U, Vh = self.saved
+        _threads(g, *self.saved)
         if not isinstance(a, np.ndarray) or not isinstance(U, np.ndarray):
             U, _, Vh = _svd_parts(a, full_matrices=False)  # graph-connected singular vectors
         return (U * _row(g)) @ Vh
@@ -450,6 +476,7 @@ class Pinv(Function):
     holomorphic = False  # written for PyTorch's convention (conjugate transposes)
 
     def forward(self, a, rcond=None, hermitian=False):
+        _threads(a)
         _matrix("pinv", a)
         out = np.linalg.pinv(a, rcond=rcond, hermitian=hermitian) if rcond is not None \
             else np.linalg.pinv(a, hermitian=hermitian)
@@ -458,6 +485,7 @@ class Pinv(Function):
 
     def vjp(self, g):
         a, p = self.saved
+        _threads(g, *self.saved)
         m, n = a.shape[-2], a.shape[-1]
         gt = _mH(g)
         if m <= n:

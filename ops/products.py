@@ -14,6 +14,7 @@ import numpy as np
 
 from autograd.function import Function, call, register
 from autograd.tensor import Tensor, apply
+from ops._blas import gemm_threads
 
 __all__ = ["einsum", "tensordot", "dot", "vdot", "inner", "outer", "kron", "cross"]
 
@@ -120,6 +121,7 @@ class Einsum(Function):
     def forward(self, *operands, subscripts, optimize=False):
         self.save(*operands)
         self.spec, self.optimize = subscripts, optimize
+        gemm_threads(_naive_flops(subscripts, operands))  # BLAS threads for this size and load
         try:
             return np.asarray(np.einsum(subscripts, *operands, optimize=optimize))
         except ValueError as e:
@@ -166,6 +168,14 @@ class Einsum(Function):
         spec = ",".join([output] + others + extra_terms) + "->" + "".join(target)
         args = [g] + [a for j, a in enumerate(operands) if j != i] + extra_ops
         return call("einsum", *args, subscripts=spec, optimize=optimize)
+
+
+def _naive_flops(spec, operands):
+    """Multiply-adds of the unoptimised contraction: the product of every label's size."""
+    sizes = {}
+    for term, a in zip(spec.split("->")[0].split(","), operands):
+        sizes.update(zip(term, np.shape(a)))
+    return int(np.prod(list(sizes.values()), dtype=np.float64))
 
 
 def einsum(*operands, out=None, dtype=None, order="K", casting="safe", optimize=False):
@@ -225,6 +235,7 @@ class TensorDot(Function):
                 )
         self.save(a, b)
         self.axes = (list(axes_a), list(axes_b))
+        gemm_threads(a.size * b.size // max(int(np.prod([a.shape[k] for k in axes_a])), 1))
         return np.tensordot(a, b, axes=(axes_a, axes_b))
 
     def vjp(self, g):
