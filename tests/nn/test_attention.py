@@ -229,3 +229,13 @@ def test_encoder_layer_dropout_only_while_training():
     np.testing.assert_array_equal(layer(x).data, layer(x).data)
     with pytest.raises(ValueError, match="activation"):
         nn.TransformerEncoderLayer(8, 2, activation="swish")
+
+
+def test_encoder_layer_loads_a_torch_state_dict():
+    theirs = F.TransformerEncoderLayer(8, 2, dim_feedforward=12, dropout=0.0).double().eval()
+    ours = nn.TransformerEncoderLayer(8, 2, dim_feedforward=12, dropout=0.0, dtype=np.float64).eval()
+    ours.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})
+    x = normal(5, 3, 8)
+    with torch.no_grad():
+        expected = theirs(torch.from_numpy(x)).numpy()
+    np.testing.assert_allclose(ours(x).data, expected, atol=1e-12)

@@ -244,3 +244,31 @@ def test_bad_arguments_raise_clear_errors():
         ops.gru_cell(np.zeros((2, 3)), np.zeros((2, 4)), np.zeros((12, 5)), np.zeros((12, 4)))
     with pytest.raises(TypeError, match="floating point"):
         ops.rnn_tanh_cell(np.zeros((2, 3), int), np.zeros((2, 4)), np.zeros((4, 3)), np.zeros((4, 4)))
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "GRU", "RNN"])
+def test_no_grad_forward_equals_recorded_forward(kind):
+    """Inference under no_grad (which skips the VJP's saved factors) gives the same numbers."""
+    from autograd import no_grad
+
+    layer = getattr(nn, kind)(3, 5, num_layers=2, bidirectional=True)
+    x = normal(4, 2, 3).astype(np.float32)
+    recorded = layer(Tensor(x, requires_grad=True))[0]
+    with no_grad():
+        plain = layer(x)[0]
+    assert recorded.requires_grad and not plain.requires_grad
+    np.testing.assert_array_equal(plain.data, recorded.data)
+
+
+def test_truncated_bptt_carries_detached_state():
+    """Stateful training: the final states feed the next chunk; gradients stop at detach()."""
+    lstm = nn.LSTM(3, 4, dtype=np.float64)
+    out, (h, c) = lstm(normal(5, 2, 3))
+    out2, _ = lstm(normal(5, 2, 3, seed=1), (h.detach(), c.detach()))
+    out2.sum().backward()
+    theirs = twin(lstm, F.LSTM(3, 4))
+    their_out, (their_h, their_c) = theirs(torch.from_numpy(normal(5, 2, 3)))
+    theirs(torch.from_numpy(normal(5, 2, 3, seed=1)), (their_h.detach(), their_c.detach()))[0].sum().backward()
+    their_params = dict(theirs.named_parameters())
+    for name, p in lstm.named_parameters():
+        np.testing.assert_allclose(p.grad.data, their_params[name].grad.numpy(), atol=1e-12, err_msg=name)
