@@ -62,9 +62,10 @@ def test_jvp_through_a_zero_cotangent_matches_finite_differences(case):
     zeros = [Tensor(np.zeros(s), requires_grad=True) for s in shapes]
     wanted, vjps = _vjp(case, inputs, zeros, create_graph=True)
     inner = sum((Tensor(u) * v).sum() for u, v in zip(directions, vjps) if isinstance(v, Tensor))
-    if not isinstance(inner, Tensor):
-        pytest.skip("no input gradient depends on the cotangent")  # pragma: no cover
-    jvps = grad(inner, zeros, allow_unused=True)
+    if isinstance(inner, Tensor) and inner.requires_grad:
+        jvps = grad(inner, zeros, allow_unused=True)
+    else:  # a zero-gradient op (sign, floor): its VJP does not depend on the cotangent
+        jvps = [None] * len(zeros)
 
     eps = 1e-6
 
