@@ -167,6 +167,8 @@ class Einsum(Function):
                 extra_ops.append(np.ones(n, dtype=dtype))
         spec = ",".join([output] + others + extra_terms) + "->" + "".join(target)
         args = [g] + [a for j, a in enumerate(operands) if j != i] + extra_ops
+        if not isinstance(optimize, (bool, str)):  # an explicit path fits the forward operands only
+            optimize = True
         return call("einsum", *args, subscripts=spec, optimize=optimize)
 
 
@@ -327,20 +329,31 @@ def kron(a, b):
 
 
 def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
-    """np.cross of 3-vectors along `axisa`/`axisb` (or `axis`), result along `axisc`."""
+    """np.cross of 3-vectors (or 2-vectors) along `axisa`/`axisb` (or `axis`), result along `axisc`."""
     a, b = _tensor(a), _tensor(b)
     if axis is not None:
         axisa = axisb = axisc = axis
     a = _move_last(a, axisa, "axisa")
     b = _move_last(b, axisb, "axisb")
-    if a.shape[-1] != 3 or b.shape[-1] != 3:
+    if a.shape[-1] not in (2, 3) or b.shape[-1] not in (2, 3):
         raise ValueError(
-            f"cross: vectors must have 3 components along the cross axis (2-vectors are deprecated "
-            f"in NumPy 2), got shapes {a.shape} and {b.shape} with the axis moved last"
+            f"cross: vectors must have 2 or 3 components along the cross axis, got shapes "
+            f"{a.shape} and {b.shape} with the axis moved last"
         )
-    a0, a1, a2 = (a[..., k] for k in range(3))
-    b0, b1, b2 = (b[..., k] for k in range(3))
-    c = call("stack", a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0, axis=-1)
+    a0, a1 = a[..., 0], a[..., 1]
+    b0, b1 = b[..., 0], b[..., 1]
+    z = a0 * b1 - a1 * b0
+    if a.shape[-1] == 2 and b.shape[-1] == 2:  # NumPy (deprecated there): the z component only
+        return z
+    if a.shape[-1] == 3 and b.shape[-1] == 3:
+        a2, b2 = a[..., 2], b[..., 2]
+        c = call("stack", a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, z, axis=-1)
+    elif a.shape[-1] == 3:  # b's z is 0
+        a2 = a[..., 2]
+        c = call("stack", -a2 * b1, a2 * b0, z + 0 * a2, axis=-1)
+    else:  # a's z is 0
+        b2 = b[..., 2]
+        c = call("stack", a1 * b2, -a0 * b2, z + 0 * b2, axis=-1)
     if not -c.ndim <= axisc < c.ndim:
         raise ValueError(f"cross: axisc {axisc} out of range for a result with {c.ndim} dimensions")
     return _move_from_last(c, axisc % c.ndim)

@@ -91,6 +91,8 @@ COMPOSITIONS = [
     ("kron", ops.kron, np.kron, [(2, 3), (3, 2)]),
     ("kron", ops.kron, np.kron, [(2,), (2, 3, 2)]),
     ("cross", ops.cross, np.cross, [(4, 3), (3,)]),
+    ("cross", ops.cross, np.cross, [(4, 3), (2,)]),
+    ("cross", ops.cross, np.cross, [(2,), (4, 3)]),
     ("cross", lambda a, b: ops.cross(a, b, axisa=0, axisb=1, axisc=0),
      lambda a, b: np.cross(a, b, axisa=0, axisb=1, axisc=0), [(3, 2), (2, 3)]),
 ]
@@ -156,3 +158,10 @@ def test_tensor_methods_dot_conj_real_imag():
     np.testing.assert_allclose(z.grad.data, z0.imag + 1j * z0.real)  # dL/da + i dL/db
     a = _t(np.arange(6.0).reshape(2, 3))
     np.testing.assert_allclose(a.dot(np.ones(3)).data, np.arange(6.0).reshape(2, 3).dot(np.ones(3)))
+
+
+def test_einsum_accepts_an_explicit_path():
+    rng = np.random.default_rng(6)
+    a, b, c = rng.standard_normal((3, 4)), rng.standard_normal((4, 5)), rng.standard_normal((5, 2))
+    path = np.einsum_path("ij,jk,kl->il", a, b, c)[0]
+    assert gradcheck(lambda x, y, z: ops.einsum("ij,jk,kl->il", x, y, z, optimize=path), [_t(a), _t(b), _t(c)])
