@@ -113,6 +113,11 @@ def elu(input, alpha=1.0, inplace=False):  # noqa: A002
     return _op("elu")(input, alpha=alpha)
 
 
+def celu(input, alpha=1.0, inplace=False):  # noqa: A002
+    """max(0, x) + min(0, alpha (exp(x / alpha) - 1))."""
+    return _op("celu")(input, alpha=alpha)
+
+
 def selu(input, inplace=False):  # noqa: A002
     """scale * elu(x, alpha) with the self-normalising constants."""
     return _op("selu")(input)
@@ -281,6 +286,16 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
 
 def pixel_shuffle(input, upscale_factor):  # noqa: A002
     return _op("pixel_shuffle")(input, upscale_factor)
+
+
+def pixel_unshuffle(input, downscale_factor):  # noqa: A002
+    return _op("pixel_unshuffle")(input, downscale_factor)
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):  # noqa: A002
+    """Deprecated in PyTorch in favour of `interpolate` (same result)."""
+    return interpolate(input, size=size, scale_factor=scale_factor, mode=mode,
+                       align_corners=align_corners)
 
 
 def pad(input, pad, mode="constant", value=None):  # noqa: A002
