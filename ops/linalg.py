@@ -12,12 +12,6 @@ from autograd.function import Function, call, register
 from autograd.tensor import Tensor, apply
 from ops import products
 from ops._blas import gemm_threads
-
-
-def _threads(*arrays):
-    """BLAS/LAPACK threads for O(n^3) work on these stacks (ops/_blas.py's policy: 1 thread
-    for small work or a busy machine, where 2 threads made eigh 100x slower)."""
-    gemm_threads(sum(a.size * a.shape[-1] for a in arrays if getattr(a, "ndim", 0) >= 2))
 from ops._validate import rank
 
 __all__ = [
@@ -25,6 +19,12 @@ __all__ = [
     "svdvals", "pinv", "norm", "vector_norm", "matrix_norm", "matrix_power", "multi_dot",
     "matrix_transpose", "vecdot", "outer", "cross", "tensordot", "lstsq",
 ]
+
+
+def _threads(*arrays):
+    """BLAS/LAPACK threads for O(n^3) work on these stacks (ops/_blas.py's policy: 1 thread
+    for small work or a busy machine, where 2 threads made eigh 100x slower)."""
+    gemm_threads(sum(a.size * a.shape[-1] for a in arrays if getattr(a, "ndim", 0) >= 2))
 
 
 @register("matmul")
