@@ -293,7 +293,9 @@ def pixel_unshuffle(input, downscale_factor):  # noqa: A002
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):  # noqa: A002
-    """Deprecated in PyTorch in favour of `interpolate` (same result)."""
+    """Deprecated in PyTorch in favour of `interpolate` (same result; warns, as PyTorch)."""
+    warnings.warn("nn.functional.upsample is deprecated. Use nn.functional.interpolate instead.",
+                  UserWarning, stacklevel=2)
     return interpolate(input, size=size, scale_factor=scale_factor, mode=mode,
                        align_corners=align_corners)
 
