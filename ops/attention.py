@@ -5,7 +5,7 @@ import math
 import numpy as np
 
 from autograd.function import Function, call, register
-from autograd.mode import default_rng
+from autograd.mode import default_rng, get_default_dtype
 from autograd.tensor import apply
 
 
@@ -15,6 +15,14 @@ def _probabilities(q, k, additive, scale):
     if additive is not None:
         scores = scores + additive
     return call("softmax", scores, axis=-1)
+
+
+def _operand(a):
+    """Lists and scalars as arrays (floats in npgrad's default dtype); Tensors, arrays, None as is."""
+    if a is None or hasattr(a, "grad_fn") or isinstance(a, np.ndarray):
+        return a
+    array = np.asarray(a)
+    return array.astype(get_default_dtype()) if array.dtype.kind == "f" else array
 
 
 @register("scaled_dot_product_attention")
@@ -105,7 +113,6 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         raise TypeError("scaled_dot_product_attention: enable_gqa=True is not supported in npgrad")
     if isinstance(dropout_p, bool) or not 0 <= dropout_p <= 1:
         raise ValueError(f"scaled_dot_product_attention: dropout_p must be in [0, 1], got {dropout_p!r}")
-    if attn_mask is not None and not hasattr(attn_mask, "grad_fn"):
-        attn_mask = np.asarray(attn_mask)
+    query, key, value, attn_mask = map(_operand, (query, key, value, attn_mask))
     return apply(ScaledDotProductAttention, query, key, value, attn_mask, dropout_p=float(dropout_p),
                  is_causal=bool(is_causal), scale=scale, rng=rng)

@@ -3,6 +3,7 @@
 import numpy as np
 
 from autograd.function import Function, call, register
+from autograd.mode import get_default_dtype
 from autograd.tensor import apply
 
 
@@ -14,6 +15,14 @@ def _scatter_rows(rows, flat_index, count):
     out = np.zeros((count, rows.shape[1]), rows.dtype)
     out[sorted_index[starts]] = np.add.reduceat(rows[order], starts, axis=0)
     return out
+
+
+def _operand(a):
+    """Lists and scalars as arrays (floats in npgrad's default dtype); Tensors, arrays, None as is."""
+    if a is None or hasattr(a, "grad_fn") or isinstance(a, np.ndarray):
+        return a
+    array = np.asarray(a)
+    return array.astype(get_default_dtype()) if array.dtype.kind == "f" else array
 
 
 @register("embedding")
@@ -59,7 +68,10 @@ def embedding(input, weight, padding_idx=None):
     (2, 2, 4)
     """
     index = input.data if hasattr(input, "grad_fn") else np.asarray(input)
-    rows = np.shape(weight.data if hasattr(weight, "grad_fn") else weight)[0]
+    weight = _operand(weight)
+    if np.ndim(weight.data if hasattr(weight, "grad_fn") else weight) != 2:
+        raise ValueError(f"embedding: weight must be 2-D (num_embeddings, embedding_dim), got shape {np.shape(weight)}")
+    rows = weight.shape[0]
     if padding_idx is not None:
         if not -rows <= padding_idx < rows:
             raise ValueError(f"embedding: padding_idx {padding_idx} must be within num_embeddings ({rows})")

@@ -18,10 +18,18 @@ the gradient is itself differentiable (the fast path runs only on plain arrays).
 import numpy as np
 
 from autograd.function import Function, call, register
-from autograd.mode import is_grad_enabled
+from autograd.mode import get_default_dtype, is_grad_enabled
 from autograd.tensor import apply
 
 _KINDS = {"lstm": 4, "gru": 3, "rnn_tanh": 1, "rnn_relu": 1}
+
+
+def _operand(a):
+    """Lists and scalars as arrays (floats in npgrad's default dtype); Tensors, arrays, None as is."""
+    if a is None or hasattr(a, "grad_fn") or isinstance(a, np.ndarray):
+        return a
+    array = np.asarray(a)
+    return array.astype(get_default_dtype()) if array.dtype.kind == "f" else array
 
 
 def _is_graph(value):
@@ -495,13 +503,14 @@ def lstm_sequence(input, hx, w_ih, w_hh, b_ih=None, b_hh=None, reverse=False):
     >>> out, (h, c) = ops.lstm_sequence(x, (h0, c0), w_ih, w_hh, b_ih, b_hh)
     """
     h0, c0 = _state_pair("lstm_sequence", hx)
-    packed = apply(LSTMSequence, input, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse=reverse)
+    args = map(_operand, (input, h0, c0, w_ih, w_hh, b_ih, b_hh))
+    packed = apply(LSTMSequence, *args, reverse=reverse)
     T = packed.shape[0] - 1
     return packed[:T], (packed[0 if reverse else T - 1], packed[T])
 
 
 def _single_state(cls, input, hx, w_ih, w_hh, b_ih, b_hh, reverse):
-    out = apply(cls, input, hx, None, w_ih, w_hh, b_ih, b_hh, reverse=reverse)
+    out = apply(cls, *map(_operand, (input, hx, None, w_ih, w_hh, b_ih, b_hh)), reverse=reverse)
     return out, out[0 if reverse else out.shape[0] - 1]
 
 
@@ -526,20 +535,20 @@ def rnn_relu_sequence(input, hx, w_ih, w_hh, b_ih=None, b_hh=None, reverse=False
 def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """One fused LSTM step, as `torch.lstm_cell`: input (B, I), hx = (h, c); returns (h', c')."""
     h, c = _state_pair("lstm_cell", hx)
-    packed = apply(LSTMCell, input, h, c, w_ih, w_hh, b_ih, b_hh)
+    packed = apply(LSTMCell, *map(_operand, (input, h, c, w_ih, w_hh, b_ih, b_hh)))
     return packed[0], packed[1]
 
 
 def gru_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """One fused GRU step, as `torch.gru_cell`: input (B, I), hx (B, H); returns h'."""
-    return apply(GRUCell, input, hx, None, w_ih, w_hh, b_ih, b_hh)[0]
+    return apply(GRUCell, *map(_operand, (input, hx, None, w_ih, w_hh, b_ih, b_hh)))[0]
 
 
 def rnn_tanh_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """One fused step h' = tanh(W_ih x + b_ih + W_hh h + b_hh), as `torch.rnn_tanh_cell`."""
-    return apply(RNNTanhCell, input, hx, None, w_ih, w_hh, b_ih, b_hh)[0]
+    return apply(RNNTanhCell, *map(_operand, (input, hx, None, w_ih, w_hh, b_ih, b_hh)))[0]
 
 
 def rnn_relu_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """One fused step h' = relu(W_ih x + b_ih + W_hh h + b_hh), as `torch.rnn_relu_cell`."""
-    return apply(RNNReluCell, input, hx, None, w_ih, w_hh, b_ih, b_hh)[0]
+    return apply(RNNReluCell, *map(_operand, (input, hx, None, w_ih, w_hh, b_ih, b_hh)))[0]
