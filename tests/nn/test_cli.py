@@ -94,40 +94,51 @@ def test_mlp_with_adam_and_default_out_directory(tmp_path):
     assert len(epoch_lines(result.stdout)) == 2 and result.stderr == ""
 
 
-def test_unwritable_out_fails_before_the_first_batch(tmp_path):
+def run_main(args, capsys):
+    """`npgrad ARGS` in this process: (exit status, stdout, stderr)."""
+    try:
+        code = main(args)
+    except SystemExit as exit_info:  # argparse usage errors and parser.exit
+        code = exit_info.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_unwritable_out_fails_before_the_first_batch(tmp_path, capsys):
     (tmp_path / "file").write_text("a file, not a directory")
-    result = npgrad("train", "--model", "mlp", "--epochs", "1", "--out", "file/run", cwd=tmp_path)
-    assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "npgrad train: error:" in result.stderr and epoch_lines(result.stdout) == []
+    code, out, err = run_main(["train", "--model", "mlp", "--epochs", "1", "--out", str(tmp_path / "file" / "run")],
+                              capsys)
+    assert code == 2 and "npgrad train: error:" in err and epoch_lines(out) == []
 
 
-def test_diverging_run_stops_with_exit_1_and_keeps_the_last_finite_checkpoint(tmp_path):
-    result = npgrad("train", "--model", "mlp", "--epochs", "3", "--lr", "1e6", "--out", "run", cwd=tmp_path)
-    assert result.returncode == 1, result.stderr
-    assert "diverged: the loss is nan" in result.stderr and "smaller --lr" in result.stderr
-    assert "Traceback" not in result.stderr and "RuntimeWarning" not in result.stderr
+def test_diverging_run_stops_with_exit_1_and_keeps_the_last_finite_checkpoint(tmp_path, capsys):
+    code, out, err = run_main(["train", "--model", "mlp", "--epochs", "3", "--lr", "1e6",
+                               "--out", str(tmp_path / "run")], capsys)
+    assert code == 1, err
+    assert "diverged: the loss is nan" in err and "smaller --lr" in err
     state = nn.load(tmp_path / "run" / "checkpoint.npz")
     assert state["epoch"] == 0 and state["history"]["train_loss"] == []
     assert all(np.isfinite(v).all() for v in state["model"].values())
 
 
-def test_resume_keeps_the_configuration_and_export_writes_safetensors(tmp_path):
-    result = npgrad("train", "--model", "mlp", "--epochs", "1", "--no-augment", "--out", "run", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    clash = npgrad("train", "--resume", "run/checkpoint.npz", "--epochs", "5", cwd=tmp_path)
-    assert clash.returncode == 2 and "--epochs 5 (the checkpoint has 1)" in clash.stderr
-    finished = npgrad("train", "--resume", "run/checkpoint.npz", "--model", "mlp", cwd=tmp_path)
-    assert finished.returncode == 0 and epoch_lines(finished.stdout) == []  # nothing left to do
-    exported = npgrad("export", "run/checkpoint.npz", "--to", "mlp.safetensors", cwd=tmp_path)
-    assert exported.returncode == 0 and "wrote mlp.safetensors (4 arrays, 19,210 numbers)" in exported.stdout
+def test_resume_keeps_the_configuration_and_export_writes_safetensors(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main(["train", "--model", "mlp", "--epochs", "1", "--no-augment", "--out", "run"], capsys)
+    assert code == 0, err
+    code, out, err = run_main(["train", "--resume", "run/checkpoint.npz", "--epochs", "5"], capsys)
+    assert code == 2 and "--epochs 5 (the checkpoint has 1)" in err
+    code, out, err = run_main(["train", "--resume", "run/checkpoint.npz", "--model", "mlp"], capsys)
+    assert code == 0 and epoch_lines(out) == [] and "resuming after epoch 1" in out  # nothing left to do
+    code, out, err = run_main(["export", "run/checkpoint.npz", "--to", "mlp.safetensors"], capsys)
+    assert code == 0 and "wrote mlp.safetensors (4 arrays, 19,210 numbers)" in out
     safetensors_torch = pytest.importorskip("safetensors.torch")
     theirs = safetensors_torch.load_file(str(tmp_path / "mlp.safetensors"))
     ours = nn.load(tmp_path / "run" / "checkpoint.npz")["model"]
     assert set(theirs) == set(ours)
     for key in ours:
         np.testing.assert_array_equal(theirs[key].numpy(), ours[key])
-    bad = npgrad("export", "run/curves.png", "--to", "x.safetensors", cwd=tmp_path)
-    assert bad.returncode == 2 and "not a zip archive" in bad.stderr
+    code, out, err = run_main(["export", "run/curves.png", "--to", "x.safetensors"], capsys)
+    assert code == 2 and "not a zip archive" in err
 
 
 @pytest.mark.slow
