@@ -200,7 +200,8 @@ def _configuration(args):
         for key in ("model", "optimizer", "scheduler", "history", "epoch", "rng"):
             state[key]  # noqa: B018  (present?)
     except (KeyError, TypeError):
-        raise ValueError(f"{args.resume} is not a checkpoint written by `npgrad train` (needs npgrad >= 0.2)") from None
+        raise ValueError(f"{args.resume} is not a resumable checkpoint of `npgrad train` (one written before "
+                         "--resume existed lacks the epoch count and the generator states)") from None
     clashes = [f"--{key.replace('_', '-')} {value} (the checkpoint has {config.get(key)})"
                for key, value in given.items() if value is not None and value != config.get(key)]
     if clashes:
