@@ -81,7 +81,7 @@ CALLS = [
 ]
 
 
-@pytest.mark.filterwarnings("ignore:.*upsample is deprecated")
+@pytest.mark.filterwarnings("ignore:.*upsample.* is deprecated")
 @pytest.mark.parametrize("name,args,kwargs", CALLS, ids=[f"{c[0]}-{i}" for i, c in enumerate(CALLS)])
 def test_matches_torch_functional(name, args, kwargs):
     wants = [isinstance(a, np.ndarray) and a.dtype.kind == "f" and not (name == "batch_norm" and i in (1, 2))
