@@ -239,3 +239,33 @@ def test_encoder_layer_loads_a_torch_state_dict():
     with torch.no_grad():
         expected = theirs(torch.from_numpy(x)).numpy()
     np.testing.assert_allclose(ours(x).data, expected, atol=1e-12)
+
+
+def test_attention_and_embedding_ops_reject_bad_arguments():
+    import ops
+
+    q, k, v = np.zeros((2, 3)), np.zeros((4, 3)), np.zeros((4, 2))
+    with pytest.raises(ValueError, match="do not fit"):
+        ops.scaled_dot_product_attention(q, np.zeros((4, 5)), v)
+    with pytest.raises(ValueError, match="cannot be broadcast"):
+        ops.scaled_dot_product_attention(q, k, v, attn_mask=np.zeros((3, 3), bool))
+    with pytest.raises(ValueError, match="not both"):
+        ops.scaled_dot_product_attention(q, k, v, attn_mask=np.ones((2, 4), bool), is_causal=True)
+    with pytest.raises(ValueError, match="dropout_p"):
+        ops.scaled_dot_product_attention(q, k, v, dropout_p=1.5)
+    with pytest.raises(ValueError, match="2-D"):
+        ops.embedding(np.array([1]), np.zeros(3))
+    with pytest.raises(ValueError, match="padding_idx"):
+        ops.embedding(np.array([1]), np.zeros((3, 2)), padding_idx=3)
+
+
+def test_attention_op_keeps_float32_and_masks_like_torch():
+    import ops
+
+    r = np.random.default_rng(0)
+    q, k, v = (r.standard_normal((2, 4, 3)).astype(np.float32) for _ in range(3))
+    out = ops.scaled_dot_product_attention(q, k, v, is_causal=True)
+    assert out.dtype == np.float32
+    expected = F.functional.scaled_dot_product_attention(*map(torch.from_numpy, (q, k, v)), is_causal=True)
+    np.testing.assert_allclose(out.data, expected.numpy(), atol=1e-6)
+    np.testing.assert_allclose(out.data[:, 0], v[:, 0], atol=1e-6)  # the first query sees only key 0
