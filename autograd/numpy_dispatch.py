@@ -62,7 +62,7 @@ UFUNC_METHODS = {
     (np.logical_and, "reduce"): np.all, (np.logical_or, "reduce"): np.any,
     (np.add, "accumulate"): np.cumsum, (np.multiply, "accumulate"): np.cumprod,
 }
-# keywords of ufunc.reduce / ufunc.accumulate whose NumPy default differs from the function's
+# ufunc.reduce and ufunc.accumulate default to axis=0, their NumPy functions to axis=None
 METHOD_DEFAULT_AXIS = 0
 
 UFUNC_DEFAULTS = {"out": None, "where": True, "casting": "same_kind", "order": "K",
@@ -283,6 +283,9 @@ def _ufunc_method(ufunc, method, inputs, kwargs):
         a = a.reshape(a_shape + (1,) * b_ndim) if isinstance(a, Tensor) else np.reshape(a, a_shape + (1,) * b_ndim)
         return array_ufunc(ufunc, "__call__", (a, b), kwargs)
     name = f"np.{ufunc.__name__}.{method}"
+    if ufunc in QUERY_UFUNCS and method != "at":  # np.logical_and.reduce, np.equal.outer, ...
+        result = _numpy_ufunc(ufunc, method, inputs, kwargs)
+        return _restore_out(result, kwargs) if kwargs.get("out") is not None else _wrap(result)
     if _wants_grad((*inputs, *kwargs.values())):
         raise TypeError(
             f"{name} is not differentiable in npgrad on Tensors that require grad"

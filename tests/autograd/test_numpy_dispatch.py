@@ -221,6 +221,12 @@ def test_gradient_free_queries_work_on_tensors_that_require_grad():
         np.testing.assert_array_equal(fn(y).data, expected)
 
 
+def test_methods_of_boolean_ufuncs_are_queries_too():
+    x = leaf([[1.0, -1.0], [2.0, 3.0]])
+    np.testing.assert_array_equal(np.logical_and.reduce(x > 0, axis=1).data, [False, True])
+    np.testing.assert_array_equal(np.equal.outer(x[0], x[1]).data, [[False, False], [False, False]])
+
+
 def test_rounding_has_a_zero_gradient():
     x = leaf([0.3, 1.7, -2.2])
     (np.floor(x) * 2 + np.round(x) + np.sign(x) + x).sum().backward()
