@@ -1,4 +1,6 @@
-"""2-D convolution by im2col + one GEMM per group, and the window helpers pooling shares.
+"""Convolutions: conv2d, conv_transpose2d and conv2d_weight (conv2d's weight gradient) by
+im2col + one GEMM per group, conv1d and conv_transpose1d on height-1 views of them, and
+the window helpers pooling shares.
 
 Layout: the column matrix is (C, KH, KW, N, OH, OWc), i.e. (groups, C/groups * KH * KW,
 N * OH * OWc) once reshaped, so that the forward pass and each gradient are one
@@ -6,18 +8,25 @@ N * OH * OWc) once reshaped, so that the forward pass and each gradient are one
 output comes out of the GEMM as (F, N, OH, OWc) and is returned as an (N, F, OH, OW)
 view of it, without a copy.
 
-Input gradient, two routes (`Conv2d._correlates` picks one). Stride 1 with no more
-filters than channels: a correlation of the output gradient g with the flipped kernel,
-i.e. im2col of g and one GEMM with inner size F*KH*KW, whose columns also give the
-weight gradient. Otherwise col2im: a GEMM with inner size F/groups writes the column
-gradient, which strided slice-adds sum into a zero-padded buffer. On W4 (issue 3) the
-correlation route takes the step from 54-56% to 65-67% of NumPy's GEMM rate.
+Input gradient, two routes (`correlates` picks one). Stride 1 with no more filters than
+channels: a correlation of the output gradient g with the flipped kernel, i.e. im2col
+of g and one GEMM with inner size F*KH*KW, whose columns also give the weight gradient.
+Otherwise col2im: a GEMM with inner size F/groups writes the column gradient, which
+strided slice-adds sum into a zero-padded buffer. On W4 (issue 3) the correlation route
+takes the step from 54-56% to 65-67% of NumPy's GEMM rate. conv_transpose2d's forward
+is this input gradient.
+
+Second derivatives: conv2d's input gradient is conv_transpose2d and its weight gradient
+conv2d_weight, and the gradients of those are convolutions again, so each VJP `call`s
+the others under create_graph. Plain backward runs the array kernels below directly
+(conv2d's two gradients from shared columns).
 
 `Windows` holds the geometry: "wide rows" (OWc) that make im2col and col2im contiguous
 block moves, and chunks of samples (a few MiB of columns at a time) that keep the
 columns cache-warm for their GEMM and out of the step's peak memory. Backward rebuilds
 columns (of x or of g) instead of keeping the forward's (W3/W4/W6 measurements in
-issue 3's note).
+issue 3's note). Chunks are independent: `run_chunks` spreads them over worker threads
+when the BLAS thread policy (ops/_blas.py) allows more than one thread.
 """
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -133,10 +142,11 @@ class Windows:
         count = -(-N * per_sample // self.chunk_bytes)  # chunks, rounded up
         self.chunk = max(1, -(-N // max(count, 1)))  # samples per chunk, evenly spread
 
-    def chunks(self):
-        """Sample ranges (start, stop) covering the batch, `chunk` samples each."""
-        N = self.x_shape[0]
-        return [(n, min(n + self.chunk, N)) for n in range(0, N, self.chunk)]
+    def chunks(self, size=None):
+        """Sample ranges (start, stop) covering the batch, `size` (default `chunk`) samples
+        each."""
+        N, size = self.x_shape[0], size or self.chunk
+        return [(n, min(n + size, N)) for n in range(0, N, size)]
 
     def positions(self, n):
         """Number of (wide) output positions of n samples: the GEMM's inner size."""
@@ -170,29 +180,44 @@ class Windows:
         chunks = self.chunks() if chunks is None else chunks
         if not chunks:  # an empty batch
             return
-        n = chunks[0][1] - chunks[0][0]
+        fill = self.column_filler(x, max(stop - start for start, stop in chunks))
+        for start, stop in chunks:
+            yield start, stop, fill(start, stop)
+
+    def column_filler(self, x, n):
+        """fill(start, stop) -> contiguous columns of x[start:stop] (at most n samples).
+
+        One zero-padded buffer and one column buffer serve every call (only the padded
+        buffer's interior is rewritten): the columns are valid until the next call."""
         buffer = np.zeros((n, x.shape[1]) + self.padded, x.dtype)
         columns = np.empty(self.columns_shape(n), x.dtype)
-        for start, stop in chunks:
+
+        def fill(start, stop):
             padded = buffer[:stop - start]
             padded[self.interior] = x[start:stop]
             cols = columns[:, :, :, :stop - start]
             np.copyto(cols, self._view(padded))
-            yield start, stop, cols if stop - start == n else cols.copy()
+            return cols if stop - start == n else cols.copy()
 
-    def gradient_chunks(self, g, groups):
-        """(start, stop, g of those samples as (G, F/G, positions)) with zero junk columns."""
+        return fill
+
+    def gradient_filler(self, g, groups, n):
+        """fill(start, stop) -> g of those samples (at most n) as (G, F/G, positions), zero
+        junk columns (one wide buffer serves every call)."""
         g = g.transpose(1, 0, 2, 3)  # (F, N, OH, OW)
         F, OW = g.shape[0], g.shape[3]
         wide = None
         if self.width != OW:  # one zero buffer; only the OW real columns are rewritten
-            wide = np.zeros((F, self.chunk, self.out_size[0], self.width), g.dtype)
-        for start, stop in self.chunks():
+            wide = np.zeros((F, n, self.out_size[0], self.width), g.dtype)
+
+        def fill(start, stop):
             part = g[:, start:stop]
             if wide is not None:
                 part = wide[:, :stop - start]
                 part[..., :OW] = g[:, start:stop]
-            yield start, stop, part.reshape(groups, F // groups, -1)
+            return part.reshape(groups, F // groups, -1)
+
+        return fill
 
     def input_buffer(self, dtype):
         """The zero-padded (N, C) + `padded` buffer that `col2im` sums into.
@@ -280,6 +305,38 @@ def col2im(cols, x_shape, kernel, stride=(1, 1), padding=(0, 0), dilation=(1, 1)
 # result can be differentiated again; plain backward runs the kernels directly.
 
 
+# Chunks of samples are independent, so on a quiet machine the kernels run them in
+# `WORKERS` threads with one BLAS thread each (NumPy releases the GIL in copies and GEMMs):
+# im2col, col2im and the GEMMs all run in parallel, and no BLAS barrier waits at the end
+# of every chunk's GEMM. Whether to is the BLAS policy's call (ops/_blas.py: more than one
+# thread only for large GEMMs on a machine that is not busy).
+WORKERS = 2
+_pool = []
+
+
+def run_chunks(work, windows, flops):
+    """Results of `work(queue, n)` per worker, every worker taking (start, stop) chunks of
+    at most n samples from one shared queue until it is empty: just the calling thread
+    when the BLAS policy grants a chunk's GEMM of `flops` multiply-adds a single thread,
+    else also WORKERS - 1 pool threads, each GEMM with a single BLAS thread, on chunks
+    1/WORKERS the size (so that the column buffers take the same memory in all). A shared
+    queue (not fixed halves) keeps both busy when one is descheduled."""
+    threads = gemm_threads(flops)
+    workers = min(WORKERS, threads or 1, windows.x_shape[0])
+    if workers < 2:
+        return [work(iter(windows.chunks()), windows.chunk)]
+    n = -(-windows.chunk // workers)
+    gemm_threads(0)  # one BLAS thread per worker
+    if not _pool:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _pool.append(ThreadPoolExecutor(WORKERS - 1, thread_name_prefix="npgrad-conv"))
+    queue = iter(windows.chunks(n))  # next() on a list iterator is atomic under the GIL
+    futures = [_pool[0].submit(work, queue, n) for _ in range(workers - 1)]
+    first = work(queue, n)
+    return [first] + [f.result() for f in futures]
+
+
 def conv_forward(x, weight, bias, windows, groups):
     """x (N, C, H, W) * weight (F, C/G, KH, KW) + bias: im2col + one GEMM per group and
     chunk of samples, bias added while the chunk is in cache. (N, F, OH, OW), a view of
@@ -289,13 +346,17 @@ def conv_forward(x, weight, bias, windows, groups):
     dtype = np.result_type(*(a for a in (x, weight, bias) if a is not None))
     out = np.empty((groups, F // groups, windows.positions(N)), dtype)
     b = None if bias is None else bias.reshape(groups, -1, 1).astype(dtype, copy=False)
-    gemm_threads(w2.size * windows.positions(windows.chunk))  # per chunk GEMM (ops/_blas.py)
-    for start, stop, cols in windows.column_chunks(x):
-        cols = cols.reshape(groups, -1, windows.positions(stop - start))
-        part = out[:, :, windows.positions(start):windows.positions(stop)]
-        np.matmul(w2, cols, out=part)
-        if b is not None:
-            part += b
+
+    def work(queue, n):
+        fill = windows.column_filler(x, n)
+        for start, stop in queue:
+            cols = fill(start, stop).reshape(groups, -1, windows.positions(stop - start))
+            part = out[:, :, windows.positions(start):windows.positions(stop)]
+            np.matmul(w2, cols, out=part)
+            if b is not None:
+                part += b
+
+    run_chunks(work, windows, w2.size * windows.positions(windows.chunk))
     out = windows.narrow(out.reshape((F, N, windows.out_size[0], windows.width)))
     return out.transpose(1, 0, 2, 3)
 
@@ -341,25 +402,32 @@ def gradients_by_correlation(g, x, weight, weight_shape, windows, groups):
     gwin = Windows(g.shape, (KH, KW), (1, 1), (dh * (KH - 1) - ph + over[0],
                                                 dw * (KW - 1) - pw + over[1]),
                    (dh, dw), itemsize=g.itemsize)  # out_size (H, W)
-    gx = gw = None
+    gx = None
     if weight is not None:
         flipped = weight.reshape(groups, F // groups, Cg, KH, KW)[:, :, :, ::-1, ::-1]
         w2 = np.ascontiguousarray(flipped.transpose(0, 2, 1, 3, 4)).reshape(groups, Cg, -1)
         gx = np.empty((groups, Cg, gwin.positions(N)), np.result_type(g, weight))
-    if x is not None:
-        gw = np.zeros((groups, F // groups * KH * KW, Cg), np.result_type(g, x))
-        # x of a chunk of samples as (C, n, H, OWc), zeros in the junk columns
-        wide = np.zeros((C, gwin.chunk, H, gwin.width), gw.dtype)
-    gemm_threads(F * Cg * KH * KW * gwin.positions(gwin.chunk))
-    for start, stop, gcols in gwin.column_chunks(g):  # (F, KH, KW, n, H, OWc)
-        positions = gwin.positions(stop - start)
-        gcols = gcols.reshape(groups, -1, positions)
-        if gx is not None:
-            np.matmul(w2, gcols, out=gx[:, :, gwin.positions(start):gwin.positions(stop)])
-        if gw is not None:
-            part = wide[:, :stop - start]
-            part[..., :W] = x[start:stop].transpose(1, 0, 2, 3)
-            gw += np.matmul(gcols, part.reshape(groups, Cg, positions).transpose(0, 2, 1))
+
+    def work(queue, n):
+        gw = wide = None
+        if x is not None:
+            gw = np.zeros((groups, F // groups * KH * KW, Cg), np.result_type(g, x))
+            # x of a chunk of samples as (C, n, H, OWc), zeros in the junk columns
+            wide = np.zeros((C, n, H, gwin.width), gw.dtype)
+        fill = gwin.column_filler(g, n)
+        for start, stop in queue:
+            positions = gwin.positions(stop - start)
+            gcols = fill(start, stop).reshape(groups, -1, positions)  # (F, KH, KW, n, H, OWc)
+            if gx is not None:
+                np.matmul(w2, gcols, out=gx[:, :, gwin.positions(start):gwin.positions(stop)])
+            if gw is not None:
+                part = wide[:, :stop - start]
+                part[..., :W] = x[start:stop].transpose(1, 0, 2, 3)
+                gw += np.matmul(gcols, part.reshape(groups, Cg, positions).transpose(0, 2, 1))
+        return gw
+
+    partial = run_chunks(work, gwin, F * Cg * KH * KW * gwin.positions(gwin.chunk))
+    gw = None if x is None else sum(partial[1:], partial[0])
     if gx is not None:
         gx = gwin.narrow(gx.reshape(C, N, H, gwin.width)).transpose(1, 0, 2, 3)
     if gw is not None:  # (G, F/G, KH, KW, C/G), flipped -> (F, C/G, KH, KW)
@@ -372,26 +440,35 @@ def gradients_by_col2im(g, x, weight, weight_shape, windows, groups):
     """Input gradient by the column-gradient GEMM and col2im; weight gradient from
     x's columns, rebuilt chunk by chunk."""
     F = weight_shape[0]
-    gx = gw = None
+    gx = None
     if weight is not None:
         dtype = np.result_type(g, weight)
         windows = Windows.shifted_col2im(windows.x_shape, weight_shape[2:], windows.stride,
                                          windows.padding, windows.dilation, dtype.itemsize)
         w2 = weight.reshape(groups, F // groups, -1)  # (G, F/G, C/G*KH*KW)
-        gx = windows.input_buffer(dtype)
-    if x is not None:
-        gw = np.zeros((groups, int(np.prod(weight_shape[1:])), F // groups),
-                      np.result_type(g, x))  # (G, C/G*KH*KW, F/G)
-        columns = windows.column_chunks(x)
-    gemm_threads(F * int(np.prod(weight_shape[1:])) * windows.positions(windows.chunk))
-    for start, stop, g_chunk in windows.gradient_chunks(g, groups):
-        if gx is not None:
-            gcols = np.matmul(w2.transpose(0, 2, 1), g_chunk)  # (G, C/G*KH*KW, positions)
-            windows.col2im(gcols.reshape(windows.columns_shape(stop - start)), gx, start)
-        if gw is not None:
-            cols = next(columns)[2].reshape(groups, -1, g_chunk.shape[-1])
-            # cols @ g^T: the GEMM orientation measured fastest for this shape
-            gw += np.matmul(cols, g_chunk.transpose(0, 2, 1))
+        gx = windows.input_buffer(dtype)  # col2im of different samples: disjoint rows
+
+    def work(queue, n):
+        gw = None
+        if x is not None:
+            gw = np.zeros((groups, int(np.prod(weight_shape[1:])), F // groups),
+                          np.result_type(g, x))  # (G, C/G*KH*KW, F/G)
+            columns = windows.column_filler(x, n)
+        g_of = windows.gradient_filler(g, groups, n)
+        for start, stop in queue:
+            g_chunk = g_of(start, stop)
+            if gx is not None:
+                gcols = np.matmul(w2.transpose(0, 2, 1), g_chunk)  # (G, C/G*KH*KW, positions)
+                windows.col2im(gcols.reshape(windows.columns_shape(stop - start)), gx, start)
+            if gw is not None:
+                cols = columns(start, stop).reshape(groups, -1, g_chunk.shape[-1])
+                # cols @ g^T: the GEMM orientation measured fastest for this shape
+                gw += np.matmul(cols, g_chunk.transpose(0, 2, 1))
+        return gw
+
+    partial = run_chunks(work, windows,
+                         F * int(np.prod(weight_shape[1:])) * windows.positions(windows.chunk))
+    gw = None if x is None else sum(partial[1:], partial[0])
     if gx is not None:
         gx = windows.unpad(gx)
     if gw is not None:

@@ -2,6 +2,7 @@
 routes, float32, skipped work, errors; conv_transpose2d as conv2d's adjoint; second
 derivatives against PyTorch's double backward (a WGAN-GP gradient penalty)."""
 import itertools
+import threading
 
 import numpy as np
 import pytest
@@ -186,8 +187,8 @@ def test_argument_types_and_ranks():
 
 def test_failed_call_does_no_work(monkeypatch):
     built = []
-    original = conv_module.Windows.column_chunks
-    monkeypatch.setattr(conv_module.Windows, "column_chunks",
+    original = conv_module.Windows.column_filler
+    monkeypatch.setattr(conv_module.Windows, "column_filler",
                         lambda self, *a: built.append(1) or original(self, *a))
     with pytest.raises(ValueError, match="channels"):
         ops.conv2d(np.zeros((1, 2, 4, 4)), np.zeros((1, 3, 3, 3)))
@@ -202,9 +203,12 @@ def test_output_size_formula(stride, padding):
     assert out.shape == (1, 1, (9 + 2 * padding - 3) // stride + 1, (7 + 2 * padding - 2) // stride + 1)
 
 
+@pytest.mark.parametrize("workers, tiny", [(1, True), (2, True), (2, False)])  # threads; chunks
 @pytest.mark.parametrize("filters", [6, 4])  # input gradient by col2im, by correlation
 @pytest.mark.parametrize("wide", [False, True])
-def test_sample_chunks_give_the_same_result(monkeypatch, wide, filters):
+def test_sample_chunks_give_the_same_result(monkeypatch, wide, filters, workers, tiny):
+    """One sample per chunk (tiny) or the whole batch in one chunk, which two workers
+    split into chunks of 3 and 2 samples: the same numbers as one chunk in one thread."""
     r = np.random.default_rng(6)
     x = r.standard_normal((5, 4, 6, 20 if wide else 6))
     w = r.standard_normal((filters, 2, 3, 3))
@@ -217,11 +221,25 @@ def test_sample_chunks_give_the_same_result(monkeypatch, wide, filters):
         return [out.data] + [t.grad.data for t in ts]
 
     whole = run()
-    monkeypatch.setattr(conv_module.Windows, "chunk_bytes", 1)  # one sample per chunk
-    assert conv_module.Windows(x.shape, (3, 3), (1, 1), (1, 1), (1, 1)).chunks() == [
-        (n, n + 1) for n in range(5)]
+    if tiny:
+        monkeypatch.setattr(conv_module.Windows, "chunk_bytes", 1)  # one sample per chunk
+        assert conv_module.Windows(x.shape, (3, 3), (1, 1), (1, 1), (1, 1)).chunks() == [
+            (n, n + 1) for n in range(5)]
+    threads = []
+    original = conv_module.run_chunks
+
+    def spy(work, windows, flops):
+        results = original(lambda queue, n: threads.append(threading.get_ident())
+                           or work(queue, n), windows, flops)
+        assert len(results) == workers
+        return results
+
+    monkeypatch.setattr(conv_module, "run_chunks", spy)
+    # the BLAS policy grants `workers` threads whatever the size (as for large GEMMs)
+    monkeypatch.setattr(conv_module, "gemm_threads", lambda flops: workers)
     for a, b in zip(run(), whole):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+    assert len(set(threads)) == workers  # forward and backward ran in that many threads
 
 
 # -- conv_transpose2d, conv2d_weight, conv1d, conv_transpose1d ------------------------------
