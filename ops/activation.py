@@ -13,7 +13,7 @@ import numpy as np
 from autograd.function import Function, call, register
 from autograd.tensor import apply
 from ops._util import normalize_axes
-from ops.special import erf_array
+from ops.special import normal_cdf_array
 
 
 def _as_float(a):
@@ -109,9 +109,7 @@ class GELU(Function):
             raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
         a = _as_float(a)
         if approximate == "none":
-            cdf = erf_array(a * _INV_SQRT2)
-            cdf += 1
-            cdf *= 0.5
+            cdf = normal_cdf_array(a)
         else:
             cdf = _gelu_cdf(a, approximate)
         self.approximate = approximate
