@@ -241,7 +241,8 @@ def _ufunc_with_keywords(entry, ufunc, inputs, kwargs):
         if _wants_grad((*inputs, *kwargs.values())):
             raise _keyword_error(entry.name, next(iter(kwargs)))
         kwargs.update(dtype=dtype, casting=casting, order=order)
-        return _restore_out(_numpy_ufunc(ufunc, "__call__", inputs, kwargs), kwargs)
+        result = _numpy_ufunc(ufunc, "__call__", inputs, kwargs)
+        return _restore_out(result, kwargs) if kwargs.get("out") is not None else _wrap(result)
     if dtype is not None:
         dtype = np.dtype(dtype)
         for i, x in enumerate(inputs):
