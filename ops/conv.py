@@ -337,10 +337,13 @@ def run_chunks(work, windows, flops):
     return [first] + [f.result() for f in futures]
 
 
-def conv_forward(x, weight, bias, windows, groups):
+def conv_forward(x, weight, bias, windows, groups, grad_output=None):
     """x (N, C, H, W) * weight (F, C/G, KH, KW) + bias: im2col + one GEMM per group and
     chunk of samples, bias added while the chunk is in cache. (N, F, OH, OW), a view of
-    the GEMM's (F, N, OH, OWc) output."""
+    the GEMM's (F, N, OH, OWc) output.
+
+    With `grad_output` (N, F, OH, OW), returns (output, weight gradient for that output
+    gradient) from the same columns (conv_transpose2d's backward needs both)."""
     N, F = x.shape[0], weight.shape[0]
     w2 = weight.reshape(groups, F // groups, -1)  # (G, F/G, C/G*KH*KW)
     dtype = np.result_type(*(a for a in (x, weight, bias) if a is not None))
@@ -348,17 +351,27 @@ def conv_forward(x, weight, bias, windows, groups):
     b = None if bias is None else bias.reshape(groups, -1, 1).astype(dtype, copy=False)
 
     def work(queue, n):
-        fill = windows.column_filler(x, n)
+        fill, gw = windows.column_filler(x, n), None
+        if grad_output is not None:
+            g_of = windows.gradient_filler(grad_output, groups, n)
+            gw = np.zeros(w2.transpose(0, 2, 1).shape, np.result_type(x, grad_output))
         for start, stop in queue:
             cols = fill(start, stop).reshape(groups, -1, windows.positions(stop - start))
             part = out[:, :, windows.positions(start):windows.positions(stop)]
             np.matmul(w2, cols, out=part)
             if b is not None:
                 part += b
+            if gw is not None:  # (G, C/G*KH*KW, F/G)
+                gw += np.matmul(cols, g_of(start, stop).transpose(0, 2, 1))
+        return gw
 
-    run_chunks(work, windows, w2.size * windows.positions(windows.chunk))
+    partial = run_chunks(work, windows, w2.size * windows.positions(windows.chunk))
     out = windows.narrow(out.reshape((F, N, windows.out_size[0], windows.width)))
-    return out.transpose(1, 0, 2, 3)
+    out = out.transpose(1, 0, 2, 3)
+    if grad_output is None:
+        return out
+    gw = sum(partial[1:], partial[0])
+    return out, gw.transpose(0, 2, 1).reshape(weight.shape)
 
 
 def correlates(windows, weight_shape, groups):
@@ -631,6 +644,13 @@ class ConvTranspose2d(_Convolution):
     def vjp(self, g):
         x, weight = self.saved
         gx = gw = gb = None
+        if isinstance(g, np.ndarray) and self.needs_grad(0) and self.needs_grad(1):
+            # plain backward: both gradients from the same columns of g
+            gx, gw = conv_forward(g, weight, None, self.windows, self.groups,
+                                  grad_output=pad_end(x, self.windows.out_size))
+            if gx.shape[2:] != x.shape[2:]:
+                gx = gx[:, :, :x.shape[2], :x.shape[3]]
+            return gx, gw, g.sum(axis=(0, 2, 3)) if self.needs_grad(2) else None
         if self.needs_grad(0):
             gx = call("conv2d", g, weight, None, **self.geometry())
             if gx.shape[2:] != x.shape[2:]:
