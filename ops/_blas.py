@@ -10,7 +10,7 @@ machine. So before each large GEMM the kernels call `gemm_threads(flops)`, which
 - 1 thread for small GEMMs (fewer than SMALL_FLOPS multiply-adds);
 - 1 thread while other processes keep at least BUSY_CORES cores busy (measured from
   /proc/stat minus this process's own CPU time, refreshed at most every INTERVAL s);
-- otherwise the thread count the BLAS had at import (the user's OPENBLAS_NUM_THREADS,
+- otherwise the thread count the BLAS had at first use (the user's OPENBLAS_NUM_THREADS,
   OMP_NUM_THREADS or `threadpoolctl` limit is the ceiling, never raised).
 
 Setting the count is one C call (about 4 us), made only when it changes (read back
