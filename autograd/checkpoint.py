@@ -8,6 +8,7 @@ that dropout draws the same mask) and back-propagates through that fresh graph.
 """
 import numpy as np
 
+from autograd.engine import grad
 from autograd.function import Function, register
 from autograd.mode import enable_grad, get_rng_state, is_grad_enabled, no_grad, set_rng_state
 from autograd.tensor import Tensor, apply
@@ -19,44 +20,69 @@ __all__ = ["checkpoint"]
 class Checkpoint(Function):
     """fn(*args) kept as its output only; the VJP recomputes fn and back-propagates."""
 
-    def forward(self, *values, fn=None, n_args=0, rng_state=None, out=None):
+    def forward(self, *values, fn=None, n_args=0, rng_state=None, out=None, tensor_args=()):
         self.save(*values)
-        self.fn, self.n_args, self.rng_state = fn, n_args, rng_state
+        self.fn, self.n_args, self.rng_state, self.tensor_args = fn, n_args, rng_state, tensor_args
         return out
 
-    def vjp(self, g):
-        values = self.saved  # arrays; under create_graph the input Tensors themselves
-        graph = hasattr(g, "grad_fn")
-        args, targets, slots = [], [], []
-        for i, value in enumerate(values[: self.n_args]):
-            if isinstance(value, (np.ndarray, Tensor)):
-                if not graph:  # (under create_graph: the input Tensor, graph and all)
-                    value = Tensor(value, requires_grad=self.needs_grad(i))
-                if self.needs_grad(i):
-                    targets.append(value)
-                    slots.append(i)
-            args.append(value)
-        for i in range(self.n_args, len(values)):  # parameters fn reads from its closure
-            if self.needs_grad(i):
-                targets.append(self.inputs[i])
-                slots.append(i)
-        grads = [None] * len(values)
-        if not targets:
-            return tuple(grads)
+    def _recompute(self, args):
+        """fn(*args) under grad mode, with the default generator where the forward found it."""
         outer = get_rng_state() if self.rng_state is not None else None
         try:
             if outer is not None:
                 set_rng_state(self.rng_state)
             with enable_grad():
-                out = self.fn(*args)
+                return self.fn(*args)
         finally:
             if outer is not None:
                 set_rng_state(outer)
-        from autograd.engine import grad
 
-        found = grad(out, targets, g, create_graph=graph, allow_unused=True)
-        for i, gi in zip(slots, found):
-            grads[i] = gi if gi is None or graph else gi.data
+    def vjp(self, g):
+        values = self.saved  # arrays; under create_graph the input Tensors themselves
+        wanted = [i for i in range(len(values)) if self.needs_grad(i)]
+        if not wanted:
+            return (None,) * len(values)
+        if hasattr(g, "grad_fn"):
+            return self._recorded_vjp(values, g, wanted)
+        leaves = {i: Tensor(values[i], requires_grad=True) for i in wanted if i < self.n_args}
+        args = [leaves[i] if i in leaves else Tensor(v) if self.tensor_args[i] else v
+                for i, v in enumerate(values[: self.n_args])]
+        targets = [leaves[i] if i < self.n_args else self.inputs[i] for i in wanted]
+        found = grad(self._recompute(args), targets, g, allow_unused=True)
+        grads = [None] * len(values)
+        for i, gi in zip(wanted, found):
+            grads[i] = None if gi is None else gi.data
+        return tuple(grads)
+
+    def _recorded_vjp(self, values, g, wanted):
+        """create_graph: the VJP as a checkpointed function of (the inputs, g).
+
+        Differentiating it again recomputes it (and fn) once more; its graph hangs off the
+        inputs and g without a backward walk that runs past them into the caller's graph.
+        """
+        import ops
+
+        n_args = self.n_args
+        slots = [i for i in wanted if i < n_args]
+        params = [self.inputs[i] for i in wanted if i >= n_args]
+        refs = [values[i] if i < n_args else self.inputs[i] for i in wanted]
+
+        def vjp_flat(*tensors):
+            *xs, gg = tensors
+            args = list(values[:n_args])
+            for i, x in zip(slots, xs):
+                args[i] = x
+            found = grad(self._recompute(args), list(xs) + params, gg, create_graph=True,
+                         allow_unused=True)
+            return ops.concatenate([(Tensor(np.zeros(r.shape, r.dtype)) if f is None else f).reshape(-1)
+                                    for f, r in zip(found, refs)], axis=0)
+
+        flat = checkpoint(vjp_flat, *[values[i] for i in slots], g, preserve_rng_state=False)
+        grads = [None] * len(values)
+        start = 0
+        for i, r in zip(wanted, refs):
+            grads[i] = flat[start:start + r.size].reshape(r.shape)
+            start += r.size
         return tuple(grads)
 
 
@@ -110,7 +136,8 @@ def checkpoint(fn, *args, preserve_rng_state=True, use_reentrant=None):
         out = result.data
     if not any(t.requires_grad for t in tensors) and not extra:
         return Tensor(out)
-    return apply(Checkpoint, *args, *extra, fn=fn, n_args=len(args), rng_state=rng_state, out=out)
+    return apply(Checkpoint, *args, *extra, fn=fn, n_args=len(args), rng_state=rng_state, out=out,
+                 tensor_args=tuple(isinstance(a, Tensor) for a in args))
 
 
 def _check_output(result):

@@ -93,3 +93,15 @@ def test_no_grad_and_bad_output():
         assert checkpoint(lambda t: t * 2, x).grad_fn is None
     with pytest.raises(TypeError, match="checkpoint: fn must return one Tensor"):
         checkpoint(lambda t: (t, t), x)
+
+
+def test_third_order_through_checkpoint():
+    h = Tensor(np.array([0.4, -0.8, 1.3]), requires_grad=True)
+    w = Tensor(np.array([1.5, 0.5, -1.0]), requires_grad=True)  # read from the closure
+    (g1,) = grad(checkpoint(lambda t: (t ** 4 * w).sum(), h), h, create_graph=True)
+    (g2,) = grad(g1.sum(), h, create_graph=True)
+    g3, gw = grad(g2.sum(), [h, w])
+    np.testing.assert_allclose(g1.data, 4 * h.data ** 3 * w.data)
+    np.testing.assert_allclose(g2.data, 12 * h.data ** 2 * w.data)
+    np.testing.assert_allclose(g3.data, 24 * h.data * w.data)
+    np.testing.assert_allclose(gw.data, 12 * h.data ** 2)
