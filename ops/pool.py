@@ -322,11 +322,19 @@ def adaptive_max_pool2d(x, output_size):
 
 def adaptive_avg_pool1d(x, output_size):
     """Mean over adaptive windows of (N, C, L) input, as torch's adaptive_avg_pool1d."""
-    x4, back = _as_2d("adaptive_avg_pool1d", x)
-    return back(adaptive_avg_pool2d(x4, (1, _single(output_size, "output_size", "adaptive_avg_pool1d"))))
+    return _adaptive1d(adaptive_avg_pool2d, "adaptive_avg_pool1d", x, output_size)
 
 
 def adaptive_max_pool1d(x, output_size):
     """Max over adaptive windows of (N, C, L) input, as torch's adaptive_max_pool1d."""
-    x4, back = _as_2d("adaptive_max_pool1d", x)
-    return back(adaptive_max_pool2d(x4, (1, _single(output_size, "output_size", "adaptive_max_pool1d"))))
+    return _adaptive1d(adaptive_max_pool2d, "adaptive_max_pool1d", x, output_size)
+
+
+def _adaptive1d(function, op, x, output_size):
+    size = _single(output_size, "output_size", op)
+    if size < 1:
+        raise ValueError(f"{op}: output_size must be a positive int, got {output_size!r}")
+    x4, back = _as_2d(op, x)
+    if x4.shape[3] == 0:
+        raise ValueError(f"{op}: input of shape {tuple(x.shape)} has an empty length dimension")
+    return back(function(x4, (1, size)))

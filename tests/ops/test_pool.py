@@ -203,6 +203,10 @@ def test_new_pooling_argument_errors():
         ops.adaptive_max_pool2d(np.zeros((4, 4)), 2)
     with pytest.raises(ValueError, match="adaptive_max_pool2d: output_size .* should have 2 entries"):
         ops.adaptive_max_pool2d(np.zeros((1, 1, 4, 4)), (1, 2, 3))
+    with pytest.raises(ValueError, match=r"adaptive_avg_pool1d: input of shape \(1, 2, 0\) has an empty"):
+        ops.adaptive_avg_pool1d(np.zeros((1, 2, 0)), 1)
+    with pytest.raises(ValueError, match="adaptive_max_pool1d: output_size must be a positive int"):
+        ops.adaptive_max_pool1d(np.zeros((1, 2, 3)), 0)
     with pytest.raises(TypeError, match="adaptive_avg_pool2d: expected a floating-point input"):
         ops.adaptive_avg_pool2d(np.zeros((1, 1, 4, 4), dtype=np.int64), 2)
 
