@@ -141,19 +141,26 @@ class Optimizer:
 
     def _check_param(self, p, g):
         """Raise ValueError unless `p` can take this step: writable float data, a float
-        gradient of its shape, and state arrays (if any) of its shape."""
-        name = type(self).__name__
-        label = f"parameter {p.name + ' ' if p.name else ''}of shape {p.shape}"
-        if p.dtype.kind != "f":
-            raise ValueError(f"{name}.step: {label} has dtype {p.dtype}; only float parameters can be optimized")
-        if not p.data.flags.writeable:
-            raise ValueError(f"{name}.step: {label} has read-only data (it cannot be updated in place)")
-        if g.dtype.kind != "f" or g.shape != p.shape:
+        gradient of its shape, and state arrays (if any) of its shape. (Cheap when all
+        is well: the messages are built only on failure.)"""
+        data = p.data
+        if data.dtype.kind != "f" or not data.flags.writeable or g.dtype.kind != "f" or g.shape != data.shape:
+            name, label = type(self).__name__, self._label(p)
+            if data.dtype.kind != "f":
+                raise ValueError(f"{name}.step: {label} has dtype {data.dtype}; only float parameters can be optimized")
+            if not data.flags.writeable:
+                raise ValueError(f"{name}.step: {label} has read-only data (it cannot be updated in place)")
             raise ValueError(f"{name}.step: {label} has a gradient of shape {g.shape} and dtype {g.dtype}")
-        for key, value in self.state.get(p, {}).items():
-            if isinstance(value, np.ndarray) and (value.shape != p.shape or not value.flags.writeable):
-                raise ValueError(f"{name}.step: state {key!r} of {label} has shape {value.shape}"
-                                 f"{'' if value.flags.writeable else ' and is read-only'}")
+        state = self.state.get(p)
+        if state:
+            for key, value in state.items():
+                if type(value) is np.ndarray and (value.shape != data.shape or not value.flags.writeable):
+                    raise ValueError(f"{type(self).__name__}.step: state {key!r} of {self._label(p)} has shape "
+                                     f"{value.shape}{'' if value.flags.writeable else ' and is read-only'}")
+
+    @staticmethod
+    def _label(p):
+        return f"parameter {p.name + ' ' if p.name else ''}of shape {p.shape}"
 
     def required_state(self, group):
         """The keys a parameter's (non-empty) state must have under `group` (subclasses)."""
