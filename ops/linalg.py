@@ -287,27 +287,29 @@ class Solve(Function):
 
 @register("cholesky")
 class Cholesky(Function):
-    """np.linalg.cholesky (lower L with A = L L^T); symmetric gradient, as PyTorch."""
+    """np.linalg.cholesky: lower L with A = L L^H (upper=True: U = L^H, read from the upper triangle)."""
 
     holomorphic = False  # written for PyTorch's convention (conjugate transposes)
 
-    def forward(self, a):
+    def forward(self, a, upper=False):
         _threads(a)
         _square("cholesky", a)
-        out = np.linalg.cholesky(a)
+        out = np.linalg.cholesky(a, upper=upper)
         self.save(out)
+        self.upper = upper
         return out
 
     def vjp(self, g):
         (L,) = self.saved
         _threads(g, *self.saved)
+        if self.upper:  # the same rule on L = U^H, gL = gU^H
+            L, g = _mH(L), _mH(g)
         n = L.shape[-1]
         lower = np.tril(np.ones((n, n), dtype=L.dtype))
-        half_diag = lower - np.eye(n, dtype=L.dtype) / 2  # Phi: the lower triangle with the diagonal halved
-        P = (_mH(L) @ (g * lower)) * half_diag
+        P = (_mH(L) @ (g * lower)) * lower
+        P = (P + _mH(P * (lower - np.eye(n, dtype=L.dtype)))) / 2  # Hermitian off the diagonal
         Linv = call("inv", L)
-        S = _mH(Linv) @ P @ Linv
-        return 0.5 * (S + _mH(S))
+        return _mH(Linv) @ P @ Linv  # L^-H P L^-1: PyTorch's (symmetric for real input)
 
 
 @register("qr")
@@ -375,7 +377,9 @@ class Eigh(Function):
         # F_ij = 1 / (w_j - w_i) off the diagonal, 0 on it (inf for repeated eigenvalues)
         with np.errstate(divide="ignore", invalid="ignore"):
             F = 1 / (_row(w) - _col(w) + eye) - eye
-        inner = (_mH(V) @ gV) * F + _diag_embed(gw)
+        VhgV = _mH(V) @ gV
+        # its skew-Hermitian part, as PyTorch: the gradient comes out Hermitian, like the input
+        inner = (VhgV - _mH(VhgV)) / 2 * F + _diag_embed(gw)
         return V @ inner @ _mH(V)
 
 
@@ -575,8 +579,7 @@ def solve(a, b):
 
 def cholesky(a, /, *, upper=False):
     """np.linalg.cholesky: lower L with A = L L^T (upper=True: L^T)."""
-    L = apply(Cholesky, _tensor(a))
-    return _mT(L) if upper else L
+    return apply(Cholesky, _tensor(a), upper=bool(upper))
 
 
 def qr(a, mode="reduced"):

@@ -238,3 +238,39 @@ def test_det_gradient_at_a_singular_matrix_is_the_cofactor_matrix():
             numeric[i, j] = (np.linalg.det(a + e) - np.linalg.det(a - e)) / (2 * eps)
     np.testing.assert_allclose(x.grad.data, numeric, atol=1e-7)
     assert np.abs(x.grad.data).max() > 1
+
+
+def test_eigh_reads_the_triangle_uplo_names():
+    torch = pytest.importorskip("torch")
+    a = np.random.default_rng(11).standard_normal((2, 4, 4))
+    for uplo in ("L", "U"):
+        w, v = linalg.eigh(_t(a), UPLO=uplo)
+        ref = np.linalg.eigh(a, UPLO=uplo)
+        np.testing.assert_allclose(w.data, ref.eigenvalues, atol=1e-12)
+        np.testing.assert_allclose(np.abs(v.data), np.abs(ref.eigenvectors), atol=1e-10)
+        np.testing.assert_allclose(linalg.eigvalsh(_t(a), UPLO=uplo).data, ref.eigenvalues, atol=1e-12)
+        x = _t(a)
+        w, v = linalg.eigh(x, UPLO=uplo)
+        (w.sum() + (v ** 4).sum()).backward()
+        xt = torch.tensor(a, requires_grad=True)
+        wt, vt = torch.linalg.eigh(xt, UPLO=uplo)
+        (wt.sum() + (vt ** 4).sum()).backward()
+        np.testing.assert_allclose(x.grad.data, xt.grad.numpy(), rtol=1e-7, atol=1e-10)
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize("complex_", [False, True])
+def test_cholesky_reads_one_triangle_and_matches_torch_off_the_symmetric_domain(upper, complex_):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(12)
+    z = rng.standard_normal((4, 4)) + (1j * rng.standard_normal((4, 4)) if complex_ else 0)
+    a = z @ z.conj().T + 4 * np.eye(4)
+    a[0, 3] += 0.7  # not symmetric: only one triangle is read
+    u = rng.standard_normal((4, 4))
+    x = Tensor(a.copy(), requires_grad=True)
+    out = linalg.cholesky(x, upper=upper)
+    np.testing.assert_allclose(out.data, np.linalg.cholesky(a, upper=upper), atol=1e-12)
+    (out * Tensor(u)).real.sum().backward()
+    xt = torch.tensor(a, requires_grad=True)
+    (torch.linalg.cholesky(xt, upper=upper) * torch.tensor(u)).real.sum().backward()
+    np.testing.assert_allclose(x.grad.data, xt.grad.numpy(), rtol=1e-8, atol=1e-12)
