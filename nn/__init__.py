@@ -28,7 +28,7 @@ from nn.module import IncompatibleKeys, Module, StateDictError
 from nn.normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm
 from nn.parameter import Parameter
 from nn.attention import MultiheadAttention
-from nn.embedding import Embedding
+from nn.embedding import Embedding, EmbeddingBag
 from nn.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from nn.transformer import TransformerEncoderLayer
 from nn.pooling import (
@@ -48,7 +48,7 @@ __all__ = [
     "Softsign", "PReLU", "Flatten", "Identity", "Sequential", "ModuleList",
     "CrossEntropyLoss", "MSELoss", "MultiMarginLoss", "NLLLoss", "L1Loss", "SmoothL1Loss",
     "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "KLDivLoss", "CosineEmbeddingLoss",
-    "Embedding", "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell", "MultiheadAttention",
-    "TransformerEncoderLayer",
+    "Embedding", "EmbeddingBag", "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell",
+    "MultiheadAttention", "TransformerEncoderLayer",
     "init", "optim", "data", "utils", "functional", "fuse_conv_bn", "save", "load",
 ]

@@ -269,3 +269,40 @@ def test_attention_op_keeps_float32_and_masks_like_torch():
     expected = F.functional.scaled_dot_product_attention(*map(torch.from_numpy, (q, k, v)), is_causal=True)
     np.testing.assert_allclose(out.data, expected.numpy(), atol=1e-6)
     np.testing.assert_allclose(out.data[:, 0], v[:, 0], atol=1e-6)  # the first query sees only key 0
+
+
+@pytest.mark.parametrize("mode", ["sum", "mean", "max"])
+@pytest.mark.parametrize("padding_idx, include_last_offset", [(None, False), (2, True)])
+def test_embedding_bag_matches_torch(mode, padding_idx, include_last_offset):
+    ours = nn.EmbeddingBag(6, 3, mode=mode, padding_idx=padding_idx, include_last_offset=include_last_offset,
+                           dtype=np.float64)
+    theirs = twin(ours, F.EmbeddingBag(6, 3, mode=mode, padding_idx=padding_idx,
+                                       include_last_offset=include_last_offset))
+    index = np.array([1, 2, 4, 5, 4, 2, 2, 0, 3])
+    offsets = np.array([0, 2, 2, 5, 9] if include_last_offset else [0, 2, 2, 5])  # bag 1 is empty
+    for args in [(index, offsets), (index.reshape(3, 3),)]:
+        ours.zero_grad()
+        theirs.zero_grad()
+        out, their_out = ours(*args), theirs(*map(torch.from_numpy, args))
+        np.testing.assert_allclose(out.data, their_out.detach().numpy(), atol=1e-12)
+        g = normal(*out.shape, seed=4)
+        out.backward(g)
+        their_out.backward(torch.from_numpy(g))
+        np.testing.assert_allclose(ours.weight.grad.data, theirs.weight.grad.numpy(), atol=1e-12)
+
+
+def test_embedding_bag_per_sample_weights_match_torch():
+    ours = nn.EmbeddingBag(6, 3, mode="sum", dtype=np.float64)
+    theirs = twin(ours, F.EmbeddingBag(6, 3, mode="sum"))
+    index, offsets, w = np.array([1, 2, 4, 5, 4]), np.array([0, 2]), normal(5, seed=5)
+    ours_w, their_w = Tensor(w.copy(), requires_grad=True), torch.tensor(w, requires_grad=True)
+    out = ours(index, offsets, ours_w)
+    their_out = theirs(torch.from_numpy(index), torch.from_numpy(offsets), per_sample_weights=their_w)
+    np.testing.assert_allclose(out.data, their_out.detach().numpy(), atol=1e-12)
+    out.sum().backward()
+    their_out.sum().backward()
+    np.testing.assert_allclose(ours_w.grad.data, their_w.grad.numpy(), atol=1e-12)
+    with pytest.raises(ValueError, match="offsets"):
+        ours(index)
+    with pytest.raises(NotImplementedError, match="per_sample_weights"):
+        nn.EmbeddingBag(6, 3)(index, offsets, w)
