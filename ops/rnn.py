@@ -108,34 +108,37 @@ def _lstm_forward(x, h0, c0, w_ih, w_hh, b_ih, b_hh, keep=True):
     out = np.empty((T + 1, B, H), dtype)
     cs = np.empty((2, B, H), dtype)  # c_t, alternating buffers
     tc = np.empty((B, H), dtype)
+    hidden = np.empty((B, 4 * H), dtype)
+    ig = np.empty((B, H), dtype)
     if keep:
         factors = np.empty((T, B, 4, H), dtype)
         dh_to_dc = np.empty((T, B, H), dtype)
-        slope = np.empty((B, 4 * H), dtype)
+        square = np.empty((B, 4 * H), dtype)
     h, c = h0, c0
     for t in range(T):
         a = acts[t]
-        a += h @ w_hh_t
+        np.matmul(h, w_hh_t, out=hidden)
+        a += hidden
         np.tanh(a, out=a)
         a *= scale
         a += shift  # a = (i, f, g, o) activated
         i, f, gg, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
         ct = cs[t % 2]
         np.multiply(f, c, out=ct)
-        ct += i * gg
+        np.multiply(i, gg, out=ig)
+        ct += ig
         np.tanh(ct, out=tc)
         np.multiply(o, tc, out=out[t])
         if keep:
             factor = factors[t]
-            np.multiply(a, a, out=slope)
-            np.subtract(a, slope, out=slope)  # sigmoid' = a (1 - a); the g column unused
-            s = slope.reshape(B, 4, H)
-            np.multiply(gg, s[:, 0], out=factor[:, 0])
-            np.multiply(c, s[:, 1], out=factor[:, 1])
-            np.multiply(gg, gg, out=factor[:, 2])
-            np.subtract(1, factor[:, 2], out=factor[:, 2])
+            np.multiply(a, a, out=square)
+            sq = square.reshape(B, 4, H)
+            np.subtract(1, sq[:, 2], out=factor[:, 2])  # tanh' = 1 - g^2
             factor[:, 2] *= i
-            np.multiply(tc, s[:, 3], out=factor[:, 3])
+            np.subtract(a, square, out=square)  # sigmoid' = a (1 - a); the g column unused
+            np.multiply(gg, sq[:, 0], out=factor[:, 0])
+            np.multiply(c, sq[:, 1], out=factor[:, 1])
+            np.multiply(tc, sq[:, 3], out=factor[:, 3])
             k = dh_to_dc[t]
             np.multiply(tc, tc, out=k)
             np.subtract(1, k, out=k)
