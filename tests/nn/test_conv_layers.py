@@ -102,7 +102,17 @@ def test_layer_argument_errors_and_reprs():
     assert repr(T.Conv1d(16, 33, 3, stride=2)) == repr(Conv1d(16, 33, 3, stride=2))
 
 
-def test_conv_transpose2d_decoder_trains_like_torch():
+@pytest.fixture
+def torch_one_thread():
+    """torch on one thread for the test (its two spinning threads take 0.5 s per tiny
+    backward on a busy machine), then back to its own count."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def test_conv_transpose2d_decoder_trains_like_torch(torch_one_thread):
     """20 SGD steps of a small decoder (linear, two transposed convolutions) in float64:
     every parameter stays within 1e-6 of torch's."""
     manual_seed(3)
