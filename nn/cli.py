@@ -127,7 +127,8 @@ def make_parser():
     )
     graph.add_argument("source", metavar="CHECKPOINT_OR_MODEL")
     graph.add_argument("--out", required=True, metavar="FILE.svg",
-                       help="output file; the suffix picks the format (.svg, .png or .pdf)")
+                       help="output file; the suffix picks the format (.svg, .png or .pdf; .dot writes "
+                            "the DOT text, which needs no Graphviz program)")
     graph.set_defaults(run=run_graph)
 
     export = commands.add_parser(
@@ -387,11 +388,12 @@ def draw_graph(model, x, path, file=None):
     with tracing():  # records which module made each op: drawn as one cluster per layer
         logits = model(Tensor(x))
     fmt = os.path.splitext(path)[1].lstrip(".").lower() or "svg"
-    try:
-        rendered = viz.draw(logits).pipe(format=fmt)
+    try:  # .dot / .gv: the DOT text itself, which needs no Graphviz program
+        rendered = viz.draw(logits).source.encode() if fmt in ("dot", "gv") else viz.draw(logits).pipe(format=fmt)
     except graphviz.ExecutableNotFound:
         print(f"graph skipped: Graphviz's `dot` program is not installed ({path} not written; "
-              "apt-get install graphviz, brew install graphviz or conda install graphviz)", file=file)
+              "apt-get install graphviz, brew install graphviz or conda install graphviz; "
+              "a .dot file needs no Graphviz)", file=file)
         return None
     with open(path, "wb") as f:
         f.write(rendered)

@@ -73,6 +73,9 @@ def test_without_dot_on_path_train_and_graph_say_so_in_one_line(tmp_path):
     drawn = npgrad("graph", "mlp", "--out", "g.svg", cwd=tmp_path, path=empty)
     assert drawn.returncode == 1 and drawn.stderr.startswith(DOT_SKIPPED) and drawn.stderr.count("\n") == 1
     assert not (tmp_path / "g.svg").exists()
+    source = npgrad("graph", "mlp", "--out", "g.dot", cwd=tmp_path, path=empty)  # DOT text needs no dot
+    assert source.returncode == 0, source.stderr
+    assert (tmp_path / "g.dot").read_text().startswith("digraph")
 
 
 def test_progress_bar_only_when_asked_or_on_a_terminal(tmp_path):
