@@ -27,6 +27,13 @@ columns cache-warm for their GEMM and out of the step's peak memory. Backward re
 columns (of x or of g) instead of keeping the forward's (W3/W4/W6 measurements in
 issue 3's note). Chunks are independent: `run_chunks` spreads them over worker threads
 when the BLAS thread policy (ops/_blas.py) allows more than one thread.
+
+Tried for W4's forward and not kept (float32, CPU time on one thread, alternating rounds,
+issue 12): Winograd F(2x2, 3x3) with 16 batched GEMMs, chunks of 1-4 samples, 1.19-1.42x
+the im2col time (2.25x fewer multiplies, but its input and output transforms are about
+40 NumPy passes per chunk); direct shifted GEMMs on a channels-last copy (9 GEMMs with
+inner size C accumulated, or 3 of inner size 3C) within noise of im2col. The GEMM is
+most of the time: W4's forward GEMM alone runs at 93 GFLOP/s on one thread.
 """
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
