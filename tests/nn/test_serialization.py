@@ -124,6 +124,11 @@ def test_plain_npz_loads_as_flat_dict(tmp_path):
     np.savez(path, weight=np.ones(2), bias=np.zeros(1))
     loaded = nn.load(path)
     assert set(loaded) == {"weight", "bias"}
+    fortran = np.asfortranarray(np.arange(6.0).reshape(2, 3))
+    np.savez_compressed(path, w=fortran, n=np.array(3))  # deflated members and Fortran order
+    loaded = nn.load(path)
+    np.testing.assert_array_equal(loaded["w"], fortran)
+    assert loaded["n"] == 3 and loaded["w"].flags.writeable
 
 
 # ------------------------------------------------------------ permissions, links, temporaries
