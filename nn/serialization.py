@@ -17,7 +17,6 @@ and the next save of the same path removes temporaries left by dead processes. L
 zip headers and `.npy` headers are checked against the archive's size and against
 `max_bytes` before any array is allocated; every malformed file raises ValueError.
 """
-import errno
 import json
 import os
 import secrets
