@@ -135,8 +135,7 @@ def _sort_args(op, kind, order, stable):
         raise TypeError(f"{op}: order= (structured arrays) is not supported")
     if kind not in (None, "quicksort", "mergesort", "heapsort", "stable"):
         raise ValueError(f"{op}: unknown kind {kind!r}")
-    if stable is False:
-        raise TypeError(f"{op}: stable=False is not supported (npgrad sorts stably, as torch's stable sort)")
+    # stable=True/False/None all accepted: npgrad always sorts stably (ties keep their order)
 
 
 def argsort(a, axis=-1, kind=None, order=None, *, stable=None, dim=None):
