@@ -182,8 +182,9 @@ def _weight_grads(d_input, d_hidden, x, h_prev, w_ih):
     return dx, dw_ih, dw_hh, d_in.sum(axis=0), d_hid.sum(axis=0)
 
 
-def _gru_forward(x, h0, w_ih, w_hh, b_ih, b_hh):
-    """h_t = n + z (h_{t-1} - n); keeps r, z, n and the hidden projection of n."""
+def _gru_forward(x, h0, w_ih, w_hh, b_ih, b_hh, keep=True):
+    """h_t = n + z (h_{t-1} - n). With `keep`, each step also writes its VJP's factors
+    (dh -> dn_pre, dh -> dz_pre, dn_pre -> dr_pre) while its arrays are in cache."""
     T, B, _ = x.shape
     H = w_hh.shape[1]
     dtype = _dtype(x, h0, w_ih, w_hh, b_ih, b_hh)
@@ -191,12 +192,16 @@ def _gru_forward(x, h0, w_ih, w_hh, b_ih, b_hh):
     acts = _input_projection(x, w_ih, b_ih, None, scale)  # (T, B, 3H)
     w_hh_t = np.ascontiguousarray((w_hh * scale[:, None]).T)
     b_hh_s = None if b_hh is None else b_hh * scale
-    hidden_n = np.empty((T, B, H), dtype)  # W_hn h + b_hn per step
     out = np.empty((T, B, H), dtype)
+    hw = np.empty((B, 3 * H), dtype)
+    rn = np.empty((B, H), dtype)
+    if keep:
+        factors = np.empty((T, 3, B, H), dtype)  # k_n, k_z, k_r per step
+        one_minus_z = np.empty((B, H), dtype)
     h = h0
     for t in range(T):
         a = acts[t]
-        hw = h @ w_hh_t
+        np.matmul(h, w_hh_t, out=hw)
         if b_hh_s is not None:
             hw += b_hh_s
         rz = a[:, :2 * H]
@@ -204,35 +209,45 @@ def _gru_forward(x, h0, w_ih, w_hh, b_ih, b_hh):
         np.tanh(rz, out=rz)
         rz *= 0.5
         rz += 0.5
-        hidden_n[t] = hw[:, 2 * H:]
+        r, z, hidden_n = rz[:, :H], rz[:, H:], hw[:, 2 * H:]
         n = a[:, 2 * H:]
-        n += rz[:, :H] * hidden_n[t]
+        np.multiply(r, hidden_n, out=rn)
+        n += rn
         np.tanh(n, out=n)
         ht = out[t]
         np.subtract(h, n, out=ht)
-        ht *= rz[:, H:]
+        if keep:
+            k_n, k_z, k_r = factors[t]
+            np.subtract(1, z, out=one_minus_z)
+            np.multiply(n, n, out=k_n)
+            np.subtract(1, k_n, out=k_n)
+            k_n *= one_minus_z  # (1 - z)(1 - n^2)
+            np.multiply(ht, z, out=k_z)
+            k_z *= one_minus_z  # (h - n) z (1 - z)
+            np.subtract(1, r, out=k_r)
+            k_r *= r
+            k_r *= hidden_n  # (W_hn h + b_hn) r (1 - r)
+        ht *= z
         ht += n
         h = ht
-    return out, (acts, hidden_n)
+    return out, ((acts, factors) if keep else None)
 
 
 def _gru_backward(g, x, h0, w_ih, w_hh, out, kept):
-    acts, hidden_n = kept
+    acts, factors = kept
     T, B, H = out.shape
-    r, z, n = acts[..., :H], acts[..., H:2 * H], acts[..., 2 * H:]
+    r, z = acts[..., :H], acts[..., H:2 * H]
     h_prev = np.concatenate([h0[None], out[:T - 1]])
-    k_n = (1 - z) * (1 - n * n)  # d n_pre / dh
-    k_z = (h_prev - n) * z * (1 - z)  # d z_pre / dh
-    k_r = hidden_n * r * (1 - r)  # d r_pre / d n_pre
     d_input = np.empty((T, B, 3 * H), acts.dtype)
     d_hidden = np.empty_like(d_input)
     dh_next = None
     for t in range(T - 1, -1, -1):
+        k_n, k_z, k_r = factors[t]
         dh = g[t] if dh_next is None else g[t] + dh_next
         di, dhid = d_input[t], d_hidden[t]
-        dn = np.multiply(dh, k_n[t], out=di[:, 2 * H:])
-        np.multiply(dh, k_z[t], out=di[:, H:2 * H])
-        np.multiply(dn, k_r[t], out=di[:, :H])
+        dn = np.multiply(dh, k_n, out=di[:, 2 * H:])
+        np.multiply(dh, k_z, out=di[:, H:2 * H])
+        np.multiply(dn, k_r, out=di[:, :H])
         dhid[:, :2 * H] = di[:, :2 * H]
         np.multiply(dn, r[t], out=dhid[:, 2 * H:])
         dh_next = dhid @ w_hh
@@ -380,7 +395,7 @@ class _Recurrence(Function):
         if self.kind == "lstm":
             out, kept = _lstm_forward(seq, h0, c0, w_ih, w_hh, b_ih, b_hh, keep=is_grad_enabled())
         elif self.kind == "gru":
-            out, kept = _gru_forward(seq, h0, w_ih, w_hh, b_ih, b_hh)
+            out, kept = _gru_forward(seq, h0, w_ih, w_hh, b_ih, b_hh, keep=is_grad_enabled())
         else:
             out, kept = _rnn_forward(seq, h0, w_ih, w_hh, b_ih, b_hh, self.kind == "rnn_relu")
         self.save(x, h0, c0, w_ih, w_hh, b_ih, b_hh, seq, out, kept)
