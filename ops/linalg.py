@@ -17,7 +17,7 @@ from ops._validate import rank
 __all__ = [
     "matmul", "inv", "det", "slogdet", "solve", "cholesky", "qr", "eigh", "eigvalsh", "svd",
     "svdvals", "pinv", "norm", "vector_norm", "matrix_norm", "matrix_power", "multi_dot",
-    "matrix_transpose", "vecdot", "outer", "cross", "tensordot", "lstsq",
+    "matrix_transpose", "vecdot", "outer", "cross", "tensordot", "lstsq", "eig", "eigvals", "cond",
 ]
 
 
@@ -383,6 +383,35 @@ class Eigh(Function):
         return V @ inner @ _mH(V)
 
 
+@register("eig")
+class Eig(Function):
+    """np.linalg.eig (general square matrices) packed as (..., M + 1, M): eigenvalues, then eigenvectors."""
+
+    holomorphic = False  # PyTorch's linalg_eig_backward, conjugate transposes written out
+
+    def forward(self, a):
+        _threads(a)
+        _square("eig", a)
+        w, v = np.linalg.eig(a)
+        out = np.concatenate([w[..., None, :], v], axis=-2)
+        self.save(out)
+        return out
+
+    def vjp(self, g):
+        (packed,) = self.saved
+        _threads(g, *self.saved)
+        w, V = packed[..., 0, :], packed[..., 1:, :]
+        gw, gV = g[..., 0, :], g[..., 1:, :]
+        eye = _eye(w.shape[-1], w)
+        VhgV = _mH(V) @ gV
+        # project onto matrices whose columns keep norm 1 (NumPy's normalisation)
+        VhgV = VhgV - _mH(V) @ (V * _row(call("real", _diagonal(VhgV)) if np.iscomplexobj(VhgV) else _diagonal(VhgV)))
+        wc = call("conj", w) if np.iscomplexobj(w) else w
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inner = VhgV / (_row(wc) - _col(wc) + eye) * (1 - eye) + _diag_embed(gw)
+        return call("solve", _mH(V), inner @ _mH(V))  # V^-H inner V^H
+
+
 @register("eigvalsh")
 class EigvalsH(Function):
     """np.linalg.eigvalsh: the gradient is V diag(g) V^T (V recomputed through eigh for higher order)."""
@@ -609,6 +638,34 @@ def eigh(a, UPLO="L"):
     packed = apply(Eigh, _tensor(a), UPLO=UPLO)
     w = packed[..., 0, :]
     return _Eigh(call("real", w) if np.iscomplexobj(w) else w, packed[..., 1:, :])
+
+
+_EigResult = namedtuple("EigResult", ["eigenvalues", "eigenvectors"])
+
+
+def eig(a):
+    """np.linalg.eig: eigenvalues and unit-norm eigenvectors (columns) of a general matrix.
+
+    Real results when every eigenvalue is real, complex otherwise (NumPy's rule).
+    Eigenvector gradients are for losses invariant to each column's phase (sign).
+    """
+    packed = apply(Eig, _tensor(a))
+    return _EigResult(packed[..., 0, :], packed[..., 1:, :])
+
+
+def eigvals(a):
+    """np.linalg.eigvals: the eigenvalues of a general matrix (through eig)."""
+    return eig(a).eigenvalues
+
+
+def cond(x, p=None):
+    """np.linalg.cond: s_max / s_min for p None, 2, -2; norm(x, p) * norm(inv(x), p) otherwise."""
+    x = _tensor(x)
+    if p is None or p in (2, -2):
+        s = svdvals(x)
+        big, small = s[..., 0], s[..., -1]
+        return small / big if p == -2 else big / small
+    return norm(x, p, axis=(-2, -1)) * norm(inv(x), p, axis=(-2, -1))
 
 
 def eigvalsh(a, UPLO="L"):

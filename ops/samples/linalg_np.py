@@ -1,4 +1,4 @@
-"""Sample inputs for numpy.linalg: inv det slogdet solve cholesky qr eigh eigvalsh svd svdvals pinv norm.
+"""Sample inputs for numpy.linalg: inv det slogdet solve cholesky qr eig eigh eigvalsh svd svdvals pinv norm.
 
 Inputs are well conditioned (diagonal shift), symmetric ones are built inside the sample
 function (so both gradcheck and torch see the symmetric gradient convention), and losses
@@ -71,6 +71,16 @@ def _eigh_ours(x):
 def _eigh_theirs(x):
     w, v = torch().linalg.eigh(_sym_t(x))
     return _flat_t(w, v ** 2)
+
+
+def _eig_ours(x):
+    w, v = linalg.eig(x)  # |v|^2 = real(v conj(v)) is invariant to each eigenvector's phase
+    return _flat(ops.real(w), ops.imag(w), ops.real(v * ops.conj(v)))
+
+
+def _eig_theirs(x):
+    w, v = torch().linalg.eig(x)
+    return _flat_t(w.real, w.imag, v.abs() ** 2)
 
 
 def _norm_case(x, ord=None, axis=None, keepdims=False, gradcheck=True, id=""):
@@ -157,6 +167,12 @@ CASES = [
     _qr_case((2, 4), 327, mode="complete"),
     Case("eigh", _eigh_ours, [_n(4, 4, seed=328)], _eigh_theirs),
     Case("eigh", _eigh_ours, [_n(2, 3, 3, seed=329)], _eigh_theirs, id="batched"),
+    Case("eig", _eig_ours, [_n(4, 4, seed=341)], _eig_theirs, id="real-input-complex-values"),
+    Case("eig", _eig_ours, [_spd(_n(3, 3, seed=342)) + np.diag([0.0, 1.0, 2.0])], _eig_theirs,
+         id="real-values"),
+    Case("eig", _eig_ours, [_n(2, 3, 3, seed=343)], _eig_theirs, id="batched"),
+    Case("eig", lambda x, y: _eig_ours(_c(x, y)), [_n(3, 3, seed=344), _n(3, 3, seed=345)],
+         lambda x, y: _eig_theirs(_c_t(x, y)), id="complex"),
     Case("eigvalsh", lambda x: linalg.eigvalsh(_sym(x)), [_n(4, 4, seed=330)],
          lambda x: torch().linalg.eigvalsh(_sym_t(x))),
     _svd_case((4, 3), 331), _svd_case((3, 5), 332), _svd_case((2, 3, 3), 333),

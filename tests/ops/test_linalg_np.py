@@ -274,3 +274,23 @@ def test_cholesky_reads_one_triangle_and_matches_torch_off_the_symmetric_domain(
     xt = torch.tensor(a, requires_grad=True)
     (torch.linalg.cholesky(xt, upper=upper) * torch.tensor(u)).real.sum().backward()
     np.testing.assert_allclose(x.grad.data, xt.grad.numpy(), rtol=1e-8, atol=1e-12)
+
+
+@pytest.mark.parametrize("p", [None, 2, -2, 1, -1, "fro", "nuc", np.inf, -np.inf])
+def test_cond_matches_numpy_and_gradchecks(p):
+    a = _wc(3, 3, seed=13) - np.eye(3)
+    np.testing.assert_allclose(linalg.cond(_t(a), p).data, np.linalg.cond(a, p), rtol=1e-10)
+    assert gradcheck(lambda x: linalg.cond(x, p), [_t(a)])
+
+
+def test_eig_and_eigvals_follow_numpy_types():
+    rng = np.random.default_rng(14)
+    a = rng.standard_normal((2, 4, 4))
+    w, v = linalg.eig(_t(a))
+    ref = np.linalg.eig(a)
+    assert w.dtype == ref.eigenvalues.dtype and v.shape == ref.eigenvectors.shape
+    np.testing.assert_allclose(w.data, ref.eigenvalues, atol=1e-12)
+    np.testing.assert_allclose(np.abs(v.data), np.abs(ref.eigenvectors), atol=1e-10)
+    np.testing.assert_allclose(linalg.eigvals(_t(a)).data, np.linalg.eigvals(a), atol=1e-12)
+    s = a @ a.swapaxes(-1, -2)  # symmetric: real eigenvalues, real results as NumPy
+    assert linalg.eig(_t(s)).eigenvalues.dtype == np.linalg.eig(s).eigenvalues.dtype == np.float64
