@@ -18,6 +18,7 @@ __all__ = [
     "matmul", "inv", "det", "slogdet", "solve", "cholesky", "qr", "eigh", "eigvalsh", "svd",
     "svdvals", "pinv", "norm", "vector_norm", "matrix_norm", "matrix_power", "multi_dot",
     "matrix_transpose", "vecdot", "outer", "cross", "tensordot", "lstsq", "eig", "eigvals", "cond",
+    "matrix_rank", "trace", "diagonal", "tensorinv", "tensorsolve",
 ]
 
 
@@ -666,6 +667,51 @@ def cond(x, p=None):
         big, small = s[..., 0], s[..., -1]
         return small / big if p == -2 else big / small
     return norm(x, p, axis=(-2, -1)) * norm(inv(x), p, axis=(-2, -1))
+
+
+def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
+    """np.linalg.matrix_rank: an integer, no gradient (computed on the values)."""
+    return np.linalg.matrix_rank(_tensor(A).data, tol=tol, hermitian=hermitian, rtol=rtol)
+
+
+def trace(x, /, *, offset=0, dtype=None):
+    """np.linalg.trace: the trace over the last two axes."""
+    from ops import trace as _trace
+
+    return _trace(_tensor(x), offset, -2, -1, dtype)
+
+
+def diagonal(x, /, *, offset=0):
+    """np.linalg.diagonal: the diagonals of the last two axes."""
+    from ops import diagonal as _diagonal_op
+
+    return _diagonal_op(_tensor(x), offset, -2, -1)
+
+
+def tensorinv(a, ind=2):
+    """np.linalg.tensorinv: the inverse of a reshaped to a square matrix at `ind`."""
+    a = _tensor(a)
+    if ind <= 0:
+        raise ValueError(f"tensorinv: invalid ind argument {ind}")
+    rows = int(np.prod(a.shape[:ind]))
+    inverse = inv(a.reshape(rows, -1))
+    return inverse.reshape(a.shape[ind:] + a.shape[:ind])
+
+
+def tensorsolve(a, b, axes=None):
+    """np.linalg.tensorsolve: x with tensordot(a, x, x.ndim) == b."""
+    a, b = _tensor(a), _tensor(b)
+    if axes is not None:
+        order = list(range(a.ndim))
+        for k in axes:
+            order.remove(k % a.ndim)
+            order.insert(a.ndim, k % a.ndim)
+        a = a.transpose(*order)
+    shape = a.shape[b.ndim:]
+    size = int(np.prod(shape))
+    if a.size != size * size or b.size != size:
+        raise ValueError(f"tensorsolve: a of shape {a.shape} and b of shape {b.shape} do not make a square system")
+    return solve(a.reshape(size, size), b.reshape(-1)).reshape(shape)
 
 
 def eigvalsh(a, UPLO="L"):

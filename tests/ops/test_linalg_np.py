@@ -294,3 +294,21 @@ def test_eig_and_eigvals_follow_numpy_types():
     np.testing.assert_allclose(linalg.eigvals(_t(a)).data, np.linalg.eigvals(a), atol=1e-12)
     s = a @ a.swapaxes(-1, -2)  # symmetric: real eigenvalues, real results as NumPy
     assert linalg.eig(_t(s)).eigenvalues.dtype == np.linalg.eig(s).eigenvalues.dtype == np.float64
+
+
+def test_trace_diagonal_rank_tensorinv_tensorsolve_match_numpy():
+    rng = np.random.default_rng(15)
+    a = rng.standard_normal((2, 3, 3))
+    np.testing.assert_allclose(np.linalg.trace(_t(a), offset=1).data, np.linalg.trace(a, offset=1))
+    np.testing.assert_allclose(np.linalg.diagonal(_t(a), offset=-1).data, np.linalg.diagonal(a, offset=-1))
+    np.testing.assert_array_equal(np.linalg.matrix_rank(_t(a)), np.linalg.matrix_rank(a))
+    t = np.eye(6).reshape(6, 2, 3) * 3 + rng.standard_normal((6, 2, 3))
+    b = rng.standard_normal(6)
+    np.testing.assert_allclose(np.linalg.tensorinv(_t(t), ind=1).data, np.linalg.tensorinv(t, ind=1), atol=1e-12)
+    np.testing.assert_allclose(np.linalg.tensorsolve(_t(t), _t(b)).data, np.linalg.tensorsolve(t, b), atol=1e-12)
+    moved = np.moveaxis(t, 0, 2).copy()
+    np.testing.assert_allclose(linalg.tensorsolve(_t(moved), _t(b), axes=(0, 1)).data,
+                               np.linalg.tensorsolve(moved, b, axes=(0, 1)), atol=1e-12)
+    assert gradcheck(lambda x: linalg.tensorinv(x, ind=1), [_t(t)])
+    assert gradcheck(lambda x, y: linalg.tensorsolve(x, y), [_t(t), _t(b)])
+    assert gradcheck(lambda x: linalg.trace(x) * linalg.diagonal(x).sum(axis=-1), [_t(a)])
