@@ -1,4 +1,4 @@
-"""numpy.fft on Tensors: fft ifft rfft irfft, their 2-D and n-D forms, fftshift ifftshift.
+"""numpy.fft on Tensors: fft ifft rfft irfft, their 2-D and n-D forms, hfft ihfft, fftshift ifftshift.
 
 Complex gradients (the convention, for every op in npgrad)
 -----------------------------------------------------------
@@ -30,7 +30,7 @@ from autograd.tensor import Tensor, apply
 
 __all__ = [
     "fft", "ifft", "rfft", "irfft", "fft2", "ifft2", "rfft2", "irfft2", "fftn", "ifftn",
-    "rfftn", "irfftn", "fftshift", "ifftshift",
+    "rfftn", "irfftn", "hfft", "ihfft", "fftshift", "ifftshift",
 ]
 
 _SWAP = {"backward": "forward", "forward": "backward", "ortho": "ortho"}
@@ -245,6 +245,21 @@ def rfftn(a, s=None, axes=None, norm=None, out=None):
 def irfftn(a, s=None, axes=None, norm=None, out=None):
     """np.fft.irfftn."""
     return _run(IRFFTN, "irfftn", a, s, axes, norm, out, inverse_real=True)
+
+
+def hfft(a, n=None, axis=-1, norm=None, out=None):
+    """np.fft.hfft: the transform of a Hermitian-symmetric signal given by its half (real output)."""
+    _no_out("hfft", out)
+    a = _tensor(a)
+    if np.iscomplexobj(a):
+        a = call("conj", a)
+    return irfft(a, n=n, axis=axis, norm=_SWAP[_norm(norm, "hfft")])
+
+
+def ihfft(a, n=None, axis=-1, norm=None, out=None):
+    """np.fft.ihfft: the inverse of hfft, for real input."""
+    _no_out("ihfft", out)
+    return call("conj", rfft(a, n=n, axis=axis, norm=_SWAP[_norm(norm, "ihfft")]))
 
 
 @register("fftshift")

@@ -124,3 +124,14 @@ def test_second_derivative_through_a_spectrum():
         return grad(loss, t, create_graph=True)[0]
 
     assert gradcheck(first, [x])
+
+
+@pytest.mark.parametrize("norm", [None, "ortho", "forward"])
+def test_hfft_and_ihfft_match_numpy_and_torch(norm):
+    z = X[:, :5] + 1j * Y[:, :5]
+    np.testing.assert_allclose(np.fft.hfft(Tensor(z), n=8, norm=norm).data, np.fft.hfft(z, n=8, norm=norm), atol=1e-12)
+    np.testing.assert_allclose(np.fft.ihfft(Tensor(X), norm=norm).data, np.fft.ihfft(X, norm=norm), atol=1e-12)
+    _compare(lambda a, b: fft.hfft(_c(a, b), n=8, norm=norm), lambda a, b: torch.fft.hfft(_ct(a, b), n=8, norm=norm),
+             X[:, :5], Y[:, :5])
+    _compare(lambda a: ops.imag(fft.ihfft(a, norm=norm)) * ops.real(fft.ihfft(a, norm=norm)),
+             lambda a: (lambda r: r.imag * r.real)(torch.fft.ihfft(a, norm=norm)), X)
