@@ -36,12 +36,16 @@ def _library():
     if lib is None:
         lib = False
         try:
-            import numpy  # noqa: F401  the BLAS must be loaded before threadpoolctl looks
+            import numpy  # the BLAS must be loaded before threadpoolctl looks
             from threadpoolctl import ThreadpoolController
 
             found = [c for c in ThreadpoolController().lib_controllers if c.user_api == "blas"]
-            if found:
-                lib = found[0]
+            # NumPy's own BLAS (wheels ship it in numpy.libs or numpy/.libs), never SciPy's
+            # or torch's, which may be loaded too and come first
+            home = os.path.dirname(numpy.__file__)
+            own = [c for c in found if os.path.realpath(c.filepath).startswith((home + ".libs", home + os.sep))]
+            if len(found) == 1 or own:
+                lib = (own or found)[0]
                 _state["max"] = _state["current"] = lib.get_num_threads()
         except Exception:  # no threadpoolctl, or an unknown BLAS: leave the BLAS alone
             lib = False

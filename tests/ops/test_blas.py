@@ -11,7 +11,23 @@ threadpoolctl = pytest.importorskip("threadpoolctl")
 
 
 def _blas_threads():
-    return threadpoolctl.threadpool_info()[0]["num_threads"] if threadpoolctl.threadpool_info() else 1
+    """NumPy's BLAS thread count, as threadpoolctl reports it."""
+    import os
+
+    home = os.path.dirname(np.__file__)
+    counts = [info["num_threads"] for info in threadpoolctl.threadpool_info()
+              if info["user_api"] == "blas" and os.path.realpath(info["filepath"]).startswith(home)]
+    return counts[0]
+
+
+def test_the_policy_controls_numpys_blas_not_another_librarys():
+    import os
+
+    pytest.importorskip("scipy.linalg")  # loads SciPy's own OpenBLAS, listed first
+    lib = _blas._library()
+    if lib is False:
+        pytest.skip("no BLAS controller")
+    assert os.path.realpath(lib.filepath).startswith(os.path.dirname(np.__file__))
 
 
 @pytest.fixture
