@@ -683,8 +683,126 @@ def _quantile(op, a, q, axis, out, method, keepdims, weights, interpolation, dim
         result = call("where", bad.reshape(result.shape), np.array(np.nan, dtype=result.dtype), result)
     return result
 
+def _cumulative(op, scan, identity, x, axis, dtype, out, include_initial):
+    refuse_out(op, out)
+    x = _wrap(x)
+    if axis is None:
+        if x.ndim > 1:
+            raise ValueError(f"{op}: axis is required for an input with more than one dimension")
+        axis = 0
+    if x.ndim == 0:
+        raise ValueError(f"{op}: needs an input of at least one dimension")
+    result = scan(x, axis=axis, dtype=dtype)
+    if include_initial:
+        from ops.shape import concatenate
+
+        (ax,) = normalize_axes(axis, x.ndim, op)
+        shape = list(result.shape)
+        shape[ax] = 1
+        result = concatenate([Tensor(np.full(shape, identity, dtype=result.dtype)), result], axis=ax)
+    return result
+
+
+def cumulative_sum(x, /, *, axis=None, dtype=None, out=None, include_initial=False):
+    """Running sum along `axis` (optionally starting with 0), as `np.cumulative_sum`."""
+    return _cumulative("cumulative_sum", cumsum, 0, x, axis, dtype, out, include_initial)
+
+
+def cumulative_prod(x, /, *, axis=None, dtype=None, out=None, include_initial=False):
+    """Running product along `axis` (optionally starting with 1), as `np.cumulative_prod`."""
+    return _cumulative("cumulative_prod", cumprod, 1, x, axis, dtype, out, include_initial)
+
+
+def trapezoid(y, x=None, dx=1.0, axis=-1):
+    """The integral of `y` along `axis` by the trapezoidal rule, as `np.trapezoid`;
+    differentiable in `y`, `x` and `dx`."""
+    y = _wrap(y)
+    (axis,) = normalize_axes(axis, y.ndim, "trapezoid")
+    lead = (slice(None),) * axis
+    if x is None:
+        d = dx
+    else:
+        x = _wrap(x)
+        if x.ndim == 1:
+            if x.shape[0] != y.shape[axis]:
+                raise ValueError(f"trapezoid: {x.shape[0]} sample points for an axis of length {y.shape[axis]}")
+            x = x.reshape([-1 if i == axis else 1 for i in range(y.ndim)])
+            d = x[lead + (slice(1, None),)] - x[lead + (slice(None, -1),)]
+        else:
+            d = diff(x, axis=axis)
+    pairs = y[lead + (slice(1, None),)] + y[lead + (slice(None, -1),)]
+    return sum(d * pairs / 2.0, axis=axis)
+
+
+def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, *, dtype=None):
+    """Covariance matrix of the variables (rows, or columns when rowvar=False), as `np.cov`;
+    `fweights` and `aweights` honoured."""
+    from ops.shape import atleast_2d, concatenate, squeeze
+
+    if ddof is not None and ddof != int(ddof):
+        raise ValueError("cov: ddof must be an integer")
+    m = atleast_2d(_wrap(m))
+    if dtype is not None:
+        m = m.astype(dtype)
+    elif m.dtype.kind not in "fc":
+        m = m.astype(np.float64)
+    if not rowvar and m.shape[0] != 1:
+        m = m.T
+    if y is not None:
+        y = atleast_2d(_wrap(y)).astype(m.dtype)
+        if not rowvar and y.shape[0] != 1:
+            y = y.T
+        m = concatenate([m, y], axis=0)
+    if ddof is None:
+        ddof = 0 if bias else 1
+    weights = None
+    for name, w in (("fweights", fweights), ("aweights", aweights)):
+        if w is None:
+            continue
+        w = np.asarray(w.data if isinstance(w, Tensor) else w, dtype=np.float64)
+        if w.ndim != 1 or w.shape[0] != m.shape[1]:
+            raise ValueError(f"cov: {name} of shape {w.shape} for {m.shape[1]} observations")
+        if (w < 0).any():
+            raise ValueError(f"cov: {name} cannot be negative")
+        if name == "fweights" and (w != np.round(w)).any():
+            raise TypeError("cov: fweights must be integers")
+        weights = w if weights is None else weights * w
+    if weights is None:
+        total = m.shape[1]
+        centred = m - mean(m, axis=1, keepdims=True)
+        factor = total - ddof
+        product = centred @ centred.T
+    else:
+        total = weights.sum()
+        average_ = sum(m * weights, axis=1, keepdims=True) / total
+        centred = m - average_
+        if aweights is None:
+            factor = total - ddof
+        else:
+            a = np.asarray(aweights.data if isinstance(aweights, Tensor) else aweights, dtype=np.float64)
+            factor = total - ddof * (weights * a).sum() / total
+        product = (centred * weights) @ centred.T
+    if factor <= 0:
+        warnings.warn("cov: degrees of freedom <= 0 for slice", RuntimeWarning, stacklevel=2)
+        factor = 0.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = product * (1.0 / factor if factor else np.inf)
+    return squeeze(result)
+
+
+def corrcoef(x, y=None, rowvar=True, *, dtype=None):
+    """Pearson correlation coefficients, as `np.corrcoef`."""
+    from ops.shape import diagonal
+
+    c = cov(x, y, rowvar, dtype=dtype)
+    if c.ndim == 0:
+        return c / c
+    spread = diagonal(c) ** 0.5
+    return c / spread.reshape(-1, 1) / spread.reshape(1, -1)
+
 __all__ = [
     "sum", "prod", "mean", "max", "min", "amax", "amin", "var", "std", "logsumexp", "cumsum",
     "cumprod", "ptp", "diff", "nansum", "nanmean", "nanvar", "nanstd", "nanmax", "nanmin",
     "average", "median", "quantile", "percentile", "nanmedian", "nanquantile", "nanpercentile",
+    "cumulative_sum", "cumulative_prod", "trapezoid", "cov", "corrcoef",
 ]

@@ -685,10 +685,126 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
         return samples, step
     return samples
 
+# --------------------------------------------- rearrangements computed by NumPy itself
+# A function that only moves elements (delete, insert, compress, resize, block, ...) is
+# run by NumPy on integer tags (each input element's position in one flat vector); the
+# result gathers those positions, so its gradient scatters back through getitem.
+
+def _rearranged(inputs, build):
+    """build(tags...) on integer tags, then the matching elements of the inputs."""
+    inputs = [_wrap(x) for x in inputs]
+    tags, start = [], 0
+    for x in inputs:
+        tags.append(np.arange(start, start + x.size, dtype=np.intp).reshape(x.shape))
+        start += x.size
+    index = np.asarray(build(*tags))
+    flat = reshape(inputs[0], (-1,)) if len(inputs) == 1 else \
+        concatenate([reshape(x, (-1,)) for x in inputs])
+    return flat[index]
+
+
+def copy(a, order="K", subok=False):
+    """A copy of `a` that stays in the graph, as `np.copy`."""
+    a = _wrap(a)
+    out = apply(Reshape, a, shape=a.shape)
+    out.data = np.copy(out.data, order=order)
+    return out
+
+
+def delete(arr, obj, axis=None):
+    """`arr` without the entries `obj` along `axis` (of the flattened arr when None), as `np.delete`."""
+    obj = obj.data if isinstance(obj, Tensor) else obj
+    return _rearranged([arr], lambda t: np.delete(t, obj, axis))
+
+
+def insert(arr, obj, values, axis=None):
+    """`values` inserted before the indices `obj` along `axis`, as `np.insert`; both differentiable."""
+    obj = obj.data if isinstance(obj, Tensor) else obj
+    return _rearranged([arr, values], lambda t, v: np.insert(t, obj, v, axis))
+
+
+def append(arr, values, axis=None):
+    """`values` appended to `arr` along `axis` (both flattened when None), as `np.append`."""
+    if axis is None:
+        return concatenate([ravel(arr), ravel(values)])
+    return concatenate([arr, values], axis=axis)
+
+
+def compress(condition, a, axis=None, out=None):
+    """The slices of `a` where `condition` is True along `axis`, as `np.compress`."""
+    if out is not None:
+        raise TypeError("compress: out= is not supported (npgrad ops return a new tensor)")
+    condition = condition.data if isinstance(condition, Tensor) else condition
+    return _rearranged([a], lambda t: np.compress(condition, t, axis))
+
+
+def extract(condition, arr):
+    """The elements of `arr` where `condition` is non-zero (flattened), as `np.extract`."""
+    condition = condition.data if isinstance(condition, Tensor) else condition
+    return _rearranged([arr], lambda t: np.extract(condition, t))
+
+
+def resize(a, new_shape):
+    """`a` repeated or cut to `new_shape`, as `np.resize`."""
+    return _rearranged([a], lambda t: np.resize(t, new_shape))
+
+
+def block(arrays):
+    """Assemble a tensor from nested lists of blocks, as `np.block`."""
+    leaves = []
+
+    def tag_tree(x):
+        if isinstance(x, list):
+            return [tag_tree(e) for e in x]
+        leaves.append(x)
+        return len(leaves) - 1
+
+    tree = tag_tree(arrays)
+
+    def build(*tags):
+        def rebuild(x):
+            return [rebuild(e) for e in x] if isinstance(x, list) else tags[x]
+        return np.block(rebuild(tree))
+
+    return _rearranged(leaves, build)
+
+
+def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
+    """Coordinate tensors from 1-D coordinate vectors, as `np.meshgrid` (a tuple)."""
+    if indexing not in ("xy", "ij"):
+        raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
+    xi = [ravel(x) for x in xi]
+    ndim = len(xi)
+    shapes = []
+    for i, x in enumerate(xi):
+        shape = [1] * ndim
+        shape[i] = x.shape[0]
+        shapes.append(shape)
+    if indexing == "xy" and ndim > 1:
+        for shape in shapes:
+            shape[0], shape[1] = shape[1], shape[0]
+    grids = [reshape(x, tuple(shape)) for x, shape in zip(xi, shapes)]
+    if not sparse:
+        full = tuple(builtin_max(sizes) for sizes in zip(*shapes)) if shapes else ()
+        grids = [broadcast_to(g, full) for g in grids]
+    if copy:
+        for g in grids:
+            g.data = np.array(g.data)
+    return tuple(grids)
+
+
+def unstack(x, /, *, axis=0):
+    """The slices of `x` along `axis`, that axis removed (a tuple), as `np.unstack`."""
+    x = _wrap(x)
+    axis = _one_axis("unstack", axis, x.ndim)
+    lead = (slice(None),) * axis
+    return tuple(x[lead + (i,)] for i in range(x.shape[axis]))
+
 __all__ = [
     "reshape", "ravel", "transpose", "broadcast_to", "broadcast_arrays", "concatenate", "stack",
     "atleast_1d", "atleast_2d", "atleast_3d", "hstack", "vstack", "row_stack", "dstack",
     "column_stack", "squeeze", "expand_dims", "moveaxis", "swapaxes", "rollaxis", "flip",
     "fliplr", "flipud", "rot90", "roll", "tile", "repeat", "split", "array_split", "hsplit",
-    "vsplit", "dsplit", "diagonal", "diag", "trace", "tril", "triu", "pad", "linspace",
+    "vsplit", "dsplit", "diagonal", "diag", "trace", "tril", "triu", "pad", "linspace", "copy",
+    "delete", "insert", "append", "compress", "extract", "resize", "block", "meshgrid", "unstack",
 ]

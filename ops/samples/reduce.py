@@ -114,3 +114,16 @@ CASES += [
     Case("getitem", lambda a: ops.nanmedian(a, axis=(0, 1)), [TN],
          lambda a: torch().nanquantile(a.reshape(-1, 5), 0.5, dim=0), id="nanmedian"),
 ]
+A2 = rng(34).standard_normal((3, 5))
+FW = np.array([1, 2, 1, 3, 1])
+AW = rng(35).random(5) + 0.2
+CASES += [
+    Case("matmul", lambda a: ops.cov(a), [A2], lambda a: torch().cov(a), id="cov"),
+    Case("matmul", lambda a: ops.cov(a, fweights=FW, aweights=AW), [A2],
+         lambda a: torch().cov(a, fweights=torch().as_tensor(FW), aweights=torch().as_tensor(AW)), id="cov-weights"),
+    Case("matmul", lambda a: ops.corrcoef(a), [A2], lambda a: torch().corrcoef(a), id="corrcoef"),
+    Case("sum", lambda a, x: ops.trapezoid(a, np.sort(x)), [A2, rng(36).random(5)],
+         lambda a, x: torch().trapezoid(a, torch().sort(x).values), id="trapezoid"),
+    Case("cumsum", lambda a: ops.cumulative_sum(a, axis=1, include_initial=True), [A2],
+         lambda a: torch().cat([torch().zeros(3, 1, dtype=a.dtype), a.cumsum(1)], 1), id="cumulative_sum"),
+]

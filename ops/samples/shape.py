@@ -100,3 +100,18 @@ CASES += [
     Case("mul", lambda a, b: ops.linspace(a, b, 4, endpoint=False, axis=1), [V[:2], np.array(2.5)],
          lambda a, b: (a + (b - a) * (torch().arange(4, dtype=a.dtype)[:, None] / 4)).T, id="linspace-open"),
 ]
+CASES += [
+    Case("getitem", lambda a: ops.delete(a, [0, 2], axis=1), [Y], lambda a: a[:, [1, 3, 4]], id="delete"),
+    Case("getitem", lambda a, v: ops.insert(a, [1, 3], v, axis=1), [Y, V[:2]],
+         lambda a, v: torch().cat([a[:, :1], v[0].expand(4, 1), a[:, 1:3], v[1].expand(4, 1), a[:, 3:]], 1),
+         id="insert"),
+    Case("getitem", lambda a: ops.resize(a, (3, 7)), [Y], lambda a: torch().cat([a.reshape(-1), a.reshape(-1)[:1]]).reshape(3, 7), id="resize"),
+    Case("getitem", lambda a, b: ops.block([[a[:, :3], a[:, 3:]], [b[:1, :2], b[:1, 2:]]]), [Y, Y * 2],
+         lambda a, b: torch().cat([a, b[:1]], 0), id="block"),
+    Case("getitem", lambda a: ops.compress([True, False, True, True], a, axis=0), [Y], lambda a: a[[0, 2, 3]],
+         id="compress"),
+    Case("broadcast_to", lambda a, b: ops.stack(ops.meshgrid(a, b)), [V, V[:3]],
+         lambda a, b: torch().stack(torch().meshgrid(a, b, indexing="xy")), id="meshgrid"),
+    Case("getitem", lambda a: ops.stack(ops.unstack(a, axis=1)[::-1]), [Y], lambda a: torch().stack(a.unbind(1)[::-1]),
+         id="unstack"),
+]

@@ -331,3 +331,33 @@ def test_shape_functions_reached_through_numpy():
     assert isinstance(y, Tensor) and x.grad is not None
     assert gradcheck(lambda a: np.vstack(np.array_split(a, 2, axis=1)).sum(axis=0).sum() * np.average(a, axis=0),
                      [Tensor(np.random.default_rng(0).standard_normal((3, 4)), requires_grad=True)])
+
+
+REARRANGEMENTS = {  # NumPy functions that only move elements, or statistics built on the reductions
+    "delete": lambda a, b: np.delete(a, [0, 2], axis=1),
+    "insert": lambda a, b: np.insert(a, [1, 1], b[0, :2], axis=1),
+    "append": lambda a, b: np.append(a, b),
+    "compress": lambda a, b: np.compress([False, True, True], a, axis=0),
+    "extract": lambda a, b: np.extract(np.arange(12).reshape(3, 4) % 3 == 0, a),
+    "resize": lambda a, b: np.resize(a, (5, 5)),
+    "block": lambda a, b: np.block([[a], [b]]),
+    "copy": lambda a, b: np.copy(a) * b[:1],
+    "meshgrid": lambda a, b: np.meshgrid(a[0], b[1])[1],
+    "unstack": lambda a, b: np.unstack(a, axis=1)[2],
+    "cumulative_sum": lambda a, b: np.cumulative_sum(a, axis=0, include_initial=True),
+    "trapezoid": lambda a, b: np.trapezoid(a, axis=0),
+    "cov": lambda a, b: np.cov(a, b) + np.cov(a.T[:, :2], rowvar=False, bias=True)[0, 0],
+    "corrcoef": lambda a, b: np.corrcoef(a, b),
+    "ediff-as-diff": lambda a, b: np.diff(a, axis=0, append=b[:1]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REARRANGEMENTS))
+def test_rearrangements_and_statistics_through_numpy(name):
+    fn = REARRANGEMENTS[name]
+    rng = np.random.default_rng(5)
+    a, b = rng.standard_normal((3, 4)), rng.standard_normal((2, 4))
+    out = fn(Tensor(a, requires_grad=True), Tensor(b, requires_grad=True))
+    assert isinstance(out, Tensor) and out.requires_grad
+    np.testing.assert_allclose(out.data, fn(a, b), rtol=1e-12, atol=1e-14)
+    assert gradcheck(fn, [Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)])
