@@ -477,6 +477,18 @@ def diff(a, n=1, axis=-1, prepend=_NoValue, append=_NoValue, *, dim=None):
     return a
 
 
+def ediff1d(ary, to_end=None, to_begin=None):
+    """Differences of the flattened input, with optional ends, as `np.ediff1d`."""
+    from ops.shape import concatenate
+
+    flat = _wrap(ary).reshape(-1)
+    parts = [flat[1:] - flat[:-1]]
+    if to_begin is not None:
+        parts.insert(0, _wrap(to_begin).reshape(-1).astype(flat.dtype))
+    if to_end is not None:
+        parts.append(_wrap(to_end).reshape(-1).astype(flat.dtype))
+    return parts[0] if len(parts) == 1 else concatenate(parts)
+
 def _not_nan(a):
     return ~np.isnan(_data(a))
 
@@ -804,5 +816,5 @@ __all__ = [
     "sum", "prod", "mean", "max", "min", "amax", "amin", "var", "std", "logsumexp", "cumsum",
     "cumprod", "ptp", "diff", "nansum", "nanmean", "nanvar", "nanstd", "nanmax", "nanmin",
     "average", "median", "quantile", "percentile", "nanmedian", "nanquantile", "nanpercentile",
-    "cumulative_sum", "cumulative_prod", "trapezoid", "cov", "corrcoef",
+    "cumulative_sum", "cumulative_prod", "trapezoid", "cov", "corrcoef", "ediff1d",
 ]

@@ -349,6 +349,7 @@ REARRANGEMENTS = {  # NumPy functions that only move elements, or statistics bui
     "cov": lambda a, b: np.cov(a, b) + np.cov(a.T[:, :2], rowvar=False, bias=True)[0, 0],
     "corrcoef": lambda a, b: np.corrcoef(a, b),
     "ediff-as-diff": lambda a, b: np.diff(a, axis=0, append=b[:1]),
+    "ediff1d": lambda a, b: np.ediff1d(a, to_end=b[0, :2], to_begin=3.0),
 }
 
 
