@@ -251,12 +251,12 @@ def test_implicit_conversion_of_a_tensor_that_requires_grad_is_refused():
 # -------------------------------------------------------------------- errors
 def test_refusals_name_the_real_numpy_function():
     x = leaf(np.eye(3) + 0.1)
-    with pytest.raises(TypeError, match=r"np\.linalg\.matrix_rank is not differentiable"):
-        np.linalg.matrix_rank(x)
+    with pytest.raises(TypeError, match=r"np\.linalg\.tensorinv is not differentiable"):
+        np.linalg.tensorinv(x, ind=1)
     with pytest.raises(TypeError, match=r"np\.fft\.hfft is not differentiable"):
         np.fft.hfft(x)
-    with pytest.raises(TypeError, match=r"np\.unique is not differentiable"):
-        np.unique(x)
+    with pytest.raises(TypeError, match=r"np\.histogram is not differentiable"):
+        np.histogram(x)
     with pytest.raises(TypeError, match=r"np\.frexp is not differentiable"):
         np.frexp(x)
 
