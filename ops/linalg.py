@@ -376,12 +376,12 @@ class Eigh(Function):
         gw, gV = g[..., 0, :], g[..., 1:, :]
         eye = _eye(w.shape[-1], w)
         # F_ij = 1 / (w_j - w_i) off the diagonal, 0 on it (inf for repeated eigenvalues)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            F = 1 / (_row(w) - _col(w) + eye) - eye
         VhgV = _mH(V) @ gV
-        # its skew-Hermitian part, as PyTorch: the gradient comes out Hermitian, like the input
-        inner = (VhgV - _mH(VhgV)) / 2 * F + _diag_embed(gw)
-        return V @ inner @ _mH(V)
+        with np.errstate(divide="ignore", invalid="ignore"):  # repeated eigenvalues: inf/nan, as PyTorch
+            F = 1 / (_row(w) - _col(w) + eye) - eye
+            # the skew-Hermitian part of V^H gV, as PyTorch: the gradient comes out Hermitian
+            inner = (VhgV - _mH(VhgV)) / 2 * F + _diag_embed(gw)
+            return V @ inner @ _mH(V)
 
 
 @register("eig")
