@@ -18,7 +18,7 @@ from ops.detection import average_precision, box_iou, mean_average_precision, nm
 from ops.dropout import dropout
 from ops.linalg import linear, matmul
 from ops.products import cross, dot, einsum, inner, kron, outer, tensordot, vdot
-from ops.complex import angle, conj, conjugate, imag, real
+from ops.complex import angle, conj, conjugate, imag, real, real_if_close
 from ops import fft  # the numpy.fft namespace: ops.fft.fft, ops.fft.rfft, ...
 from ops.loss import (
     binary_cross_entropy, binary_cross_entropy_with_logits, cosine_embedding_loss, cross_entropy,
@@ -50,7 +50,7 @@ __all__ = [
     "erf", "erfc",
     "linear", "matmul",
     "cross", "dot", "einsum", "inner", "kron", "outer", "tensordot", "vdot",
-    "angle", "conj", "conjugate", "imag", "real",
+    "angle", "conj", "conjugate", "imag", "real", "real_if_close",
     "conv1d", "conv2d", "conv2d_weight", "conv_transpose1d", "conv_transpose2d",
     "max_pool2d", "avg_pool2d", "batch_norm", "layer_norm", "group_norm", "dropout",
     "cross_entropy", "nll_loss", "multi_margin_loss", "mse_loss",

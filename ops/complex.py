@@ -10,7 +10,7 @@ import numpy as np
 from autograd.function import Function, call, register
 from autograd.tensor import Tensor, apply
 
-__all__ = ["real", "imag", "conj", "conjugate", "angle"]
+__all__ = ["real", "imag", "conj", "conjugate", "angle", "real_if_close"]
 
 _I = np.array(1j)  # multiplying by a 0-d complex array keeps the complex part (a Python 1j would not)
 
@@ -108,3 +108,12 @@ def angle(z, deg=False):
     """np.angle: the argument in radians (degrees with deg=True)."""
     out = apply(Angle, _tensor(z))
     return out * (180 / np.pi) if deg else out
+
+
+def real_if_close(a, tol=100):
+    """np.real_if_close: the real part when every imaginary part is within tol machine epsilons of 0."""
+    a = _tensor(a)
+    if not np.iscomplexobj(a):
+        return a
+    cutoff = tol * np.finfo(a.dtype).eps if tol > 1 else tol
+    return real(a) if np.all(np.abs(a.data.imag) < cutoff) else a

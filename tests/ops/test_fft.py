@@ -135,3 +135,13 @@ def test_hfft_and_ihfft_match_numpy_and_torch(norm):
              X[:, :5], Y[:, :5])
     _compare(lambda a: ops.imag(fft.ihfft(a, norm=norm)) * ops.real(fft.ihfft(a, norm=norm)),
              lambda a: (lambda r: r.imag * r.real)(torch.fft.ihfft(a, norm=norm)), X)
+
+
+def test_real_if_close_keeps_the_graph():
+    x = Tensor(X[0].copy(), requires_grad=True)
+    back = np.real_if_close(fft.ifft(fft.fft(x)))  # imaginary parts ~1e-17
+    assert back.dtype == np.float64 and back.requires_grad
+    (back * 2).sum().backward()
+    np.testing.assert_allclose(x.grad.data, np.full(8, 2.0), atol=1e-12)
+    z = np.real_if_close(Tensor(np.array([1 + 1e-3j])))
+    assert z.dtype == np.complex128
