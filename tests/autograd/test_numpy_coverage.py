@@ -114,6 +114,7 @@ CALLS = {  # name -> (function of Tensors written with NumPy, input arrays)
     "linalg.eigh": (lambda x: np.linalg.eigh(x + x.T)[0], [SQUARE]),
     "linalg.svd": (lambda x: np.linalg.svd(x, compute_uv=False), [A]),
     "linalg.norm": (np.linalg.norm, [A]),
+    "linalg.eig": (lambda x: parts(np.linalg.eig(x)[0]), [SQUARE]),
     # numpy.fft
     "fft.fft": (lambda x: parts(np.fft.fft(x)), [A]), "fft.ifft": (lambda x: parts(np.fft.ifft(x)), [A]),
     "fft.fft2": (lambda x: parts(np.fft.fft2(x)), [A]), "fft.ifft2": (lambda x: parts(np.fft.ifft2(x)), [A]),
