@@ -723,13 +723,6 @@ def insert(arr, obj, values, axis=None):
     return _rearranged([arr, values], lambda t, v: np.insert(t, obj, v, axis))
 
 
-def append(arr, values, axis=None):
-    """`values` appended to `arr` along `axis` (both flattened when None), as `np.append`."""
-    if axis is None:
-        return concatenate([ravel(arr), ravel(values)])
-    return concatenate([arr, values], axis=axis)
-
-
 def compress(condition, a, axis=None, out=None):
     """The slices of `a` where `condition` is True along `axis`, as `np.compress`."""
     if out is not None:
@@ -806,5 +799,5 @@ __all__ = [
     "column_stack", "squeeze", "expand_dims", "moveaxis", "swapaxes", "rollaxis", "flip",
     "fliplr", "flipud", "rot90", "roll", "tile", "repeat", "split", "array_split", "hsplit",
     "vsplit", "dsplit", "diagonal", "diag", "trace", "tril", "triu", "pad", "linspace", "copy",
-    "delete", "insert", "append", "compress", "extract", "resize", "block", "meshgrid", "unstack",
+    "delete", "insert", "compress", "extract", "resize", "block", "meshgrid", "unstack",
 ]
