@@ -56,6 +56,19 @@ def test_erf_is_accurate_to_a_few_ulp():
     assert np.max(np.abs(erfc_array(x) - exact_erfc) / exact_erfc) < 4 * ulp
 
 
+def test_float32_erf_and_erfc_are_accurate_to_a_few_float32_ulp():
+    mpmath = pytest.importorskip("mpmath")
+    x = np.concatenate([np.linspace(-9, 9, 601), np.linspace(-0.6, 0.6, 101)]).astype(np.float32)
+    exact_erf = np.array([float(mpmath.erf(float(v))) for v in x])
+    exact_erfc = np.array([float(mpmath.erfc(float(v))) for v in x])
+    ulp = np.finfo(np.float32).eps
+    got_erf, got_erfc = erf_array(x), erfc_array(x)
+    assert got_erf.dtype == got_erfc.dtype == np.float32
+    assert np.max(np.abs(got_erf - exact_erf) / np.maximum(np.abs(exact_erf), 1e-30)) < 6 * ulp
+    normal = exact_erfc > 1e-36  # float32's normal range
+    assert np.max(np.abs(got_erfc - exact_erfc)[normal] / exact_erfc[normal]) < 6 * ulp
+
+
 def test_erf_special_values_and_shapes():
     np.testing.assert_array_equal(erf_array(np.array([np.inf, -np.inf, 0.0])), [1.0, -1.0, 0.0])
     assert np.isnan(erf_array(np.array([np.nan]))).all()
