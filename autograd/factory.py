@@ -37,14 +37,20 @@ def empty(shape, dtype=None, requires_grad=False):
     return _make(np.empty(_shape(shape), _float(dtype)), requires_grad)
 
 
+def _dtype_of(t):
+    """t's dtype without converting it (a Tensor that requires grad refuses np.asarray)."""
+    dtype = getattr(t, "dtype", None)
+    return np.dtype(dtype) if dtype is not None else np.asarray(t).dtype
+
+
 def zeros_like(t, dtype=None, requires_grad=False):
     """Zeros with the shape (and dtype, unless given) of `t`."""
-    return _make(np.zeros(np.shape(t), dtype or np.asarray(t).dtype), requires_grad)
+    return _make(np.zeros(np.shape(t), dtype or _dtype_of(t)), requires_grad)
 
 
 def ones_like(t, dtype=None, requires_grad=False):
     """Ones with the shape (and dtype, unless given) of `t`."""
-    return _make(np.ones(np.shape(t), dtype or np.asarray(t).dtype), requires_grad)
+    return _make(np.ones(np.shape(t), dtype or _dtype_of(t)), requires_grad)
 
 
 def arange(start, stop=None, step=1, dtype=None, requires_grad=False):

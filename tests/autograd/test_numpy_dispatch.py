@@ -246,6 +246,9 @@ def test_implicit_conversion_of_a_tensor_that_requires_grad_is_refused():
     np.testing.assert_allclose(np.asarray(Tensor([1.0, 2.0])), [1.0, 2.0])
     stacked = ops.stack([t1, t2])  # the differentiable way
     assert stacked.requires_grad
+    # npgrad's own helpers read shape and dtype without converting
+    import autograd
+    assert autograd.zeros_like(t1).shape == (2,) and autograd.ones_like(t1).dtype == np.float64
 
 
 # -------------------------------------------------------------------- errors
