@@ -341,11 +341,13 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):  # noqa: A002
     """x / max(||x||_p, eps) along `dim`."""
     _unsupported("normalize", out=(out, None))
     x = input if isinstance(input, Tensor) else Tensor(input)
+    # max(||x||, eps) as max(sum |x|^p, eps^p)^(1/p): equal, and a zero row gets a zero
+    # gradient (as torch) instead of 0 * inf from the root's slope at 0
     if p == 2:
-        norm = ops.sqrt((x * x).sum(axis=dim, keepdims=True))
+        norm = ops.sqrt(ops.maximum((x * x).sum(axis=dim, keepdims=True), eps * eps))
     else:
-        norm = (ops.abs(x) ** p).sum(axis=dim, keepdims=True) ** (1.0 / p)
-    return x / ops.maximum(norm, eps)
+        norm = ops.maximum((ops.abs(x) ** p).sum(axis=dim, keepdims=True), eps ** p) ** (1.0 / p)
+    return x / norm
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):

@@ -103,6 +103,16 @@ def test_matches_torch_functional(name, args, kwargs):
                                        err_msg=f"gradient of argument {i}")
 
 
+@pytest.mark.parametrize("p", [2.0, 3.0])
+def test_normalize_of_a_zero_row_has_torch_s_finite_gradient(p):
+    x = np.array([[0.0, 0.0, 0.0], [1.0, -2.0, 0.5]])
+    ours = Tensor(x.copy(), requires_grad=True)
+    theirs = torch.tensor(x, requires_grad=True)
+    (F.normalize(ours, p=p) * Tensor(np.arange(6.0).reshape(2, 3))).sum().backward()
+    (TF.normalize(theirs, p=p) * torch.arange(6.0, dtype=torch.float64).reshape(2, 3)).sum().backward()
+    np.testing.assert_allclose(ours.grad.data, theirs.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
 def test_every_name_exists_in_torch_functional():
     missing = [name for name in F.__all__ if not hasattr(TF, name)]
     assert not missing, missing
