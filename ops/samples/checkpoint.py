@@ -1,6 +1,5 @@
 """Sample inputs for autograd.checkpoint: a two-input block recomputed in backward, and a
 block that reads a weight from its closure (found by recording the forward once)."""
-import numpy as np
 
 import ops
 from autograd.checkpoint import checkpoint
