@@ -321,6 +321,11 @@ def test_constant_that_promotes_the_dtype_is_drawn():
     assert "float32 → float64" in nodes[mul]
     nodes, _ = parse(viz.draw(kept))
     assert not labelled(nodes, "<I>constant</I>") and not labelled(nodes, "→")
+    with viz.trace():
+        zero_d = (x * np.array(0.5)).sum()  # a 0-d float64 array is not weak: float64
+    nodes, _ = parse(viz.draw(zero_d))
+    (constant,) = labelled(nodes, "<I>constant</I>")
+    assert "0.5 (float64)" in nodes[constant] and zero_d.dtype == np.float64
 
 
 def test_dtype_change_is_marked_without_tracing():
