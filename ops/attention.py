@@ -7,6 +7,7 @@ import numpy as np
 from autograd.function import Function, call, register
 from autograd.mode import default_rng, get_default_dtype
 from autograd.tensor import apply
+from ops._blas import gemm_threads
 
 
 def _probabilities(q, k, additive, scale):
@@ -57,6 +58,7 @@ class ScaledDotProductAttention(Function):
             else:
                 additive = attn_mask  # saved as the input itself: differentiable
         self.scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else float(scale)
+        gemm_threads(q.size * S)  # BLAS threads for this size and load (ops/_blas.py)
         p = _probabilities(q, k, additive, self.scale)
         keep = None
         if dropout_p > 0:
@@ -67,6 +69,7 @@ class ScaledDotProductAttention(Function):
 
     def vjp(self, g):
         q, k, v, additive, p, keep = self.saved
+        gemm_threads(p.size * max(q.shape[-1], v.shape[-1]))
         if hasattr(g, "grad_fn"):  # the saved p would be a constant: recompute it
             p = _probabilities(q, k, additive, self.scale)
         dropped = p if keep is None else p * keep

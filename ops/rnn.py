@@ -20,6 +20,7 @@ import numpy as np
 from autograd.function import Function, call, register
 from autograd.mode import get_default_dtype, is_grad_enabled
 from autograd.tensor import apply
+from ops._blas import gemm_threads
 
 _KINDS = {"lstm": 4, "gru": 3, "rnn_tanh": 1, "rnn_relu": 1}
 
@@ -84,6 +85,7 @@ def _input_projection(x, w_ih, b_ih, b_hh, scale):
     """x (T, B, I) @ w_ih.T (+ biases), each gate row scaled; a new (T, B, G*H) array."""
     T, B, I = x.shape
     w = w_ih if scale is None else w_ih * scale[:, None]
+    gemm_threads(x.size * w.shape[0])  # BLAS threads for this size and load (ops/_blas.py)
     out = (x.reshape(T * B, I) @ w.T).reshape(T, B, w.shape[0])
     for b in (b_ih, b_hh):
         if b is not None:
@@ -114,6 +116,7 @@ def _lstm_forward(x, h0, c0, w_ih, w_hh, b_ih, b_hh, keep=True):
         factors = np.empty((T, B, 4, H), dtype)
         dh_to_dc = np.empty((T, B, H), dtype)
         square = np.empty((B, 4 * H), dtype)
+    gemm_threads(h0.size * 4 * H)  # every step's GEMM has this size
     h, c = h0, c0
     for t in range(T):
         a = acts[t]
@@ -154,6 +157,7 @@ def _lstm_backward(g, x, h0, c0, w_ih, w_hh, out, kept):
     T, B, _, H = factors.shape
     f = acts.reshape(T, B, 4, H)[:, :, 1]
     dgates = np.empty_like(factors)  # (T, B, 4, H)
+    gemm_threads(B * 4 * H * H)
     dc = g[T]
     dh_next = None
     for t in range(T - 1, -1, -1):
@@ -174,6 +178,7 @@ def _weight_grads(d_input, d_hidden, x, h_prev, w_ih):
     T, B, G = d_input.shape
     d_in = d_input.reshape(T * B, G)
     d_hid = d_in if d_hidden is None else d_hidden.reshape(T * B, G)
+    gemm_threads(d_in.size * max(x.shape[-1], h_prev.shape[-1]))
     dx = (d_in @ w_ih).reshape(x.shape)
     dw_ih = d_in.T @ x.reshape(T * B, -1)
     dw_hh = d_hid.T @ h_prev.reshape(T * B, -1)
@@ -198,6 +203,7 @@ def _gru_forward(x, h0, w_ih, w_hh, b_ih, b_hh, keep=True):
     if keep:
         factors = np.empty((T, 3, B, H), dtype)  # k_n, k_z, k_r per step
         one_minus_z = np.empty((B, H), dtype)
+    gemm_threads(h0.size * 3 * H)
     h = h0
     for t in range(T):
         a = acts[t]
@@ -240,6 +246,7 @@ def _gru_backward(g, x, h0, w_ih, w_hh, out, kept):
     h_prev = np.concatenate([h0[None], out[:T - 1]])
     d_input = np.empty((T, B, 3 * H), acts.dtype)
     d_hidden = np.empty_like(d_input)
+    gemm_threads(d_hidden[0].size * H)
     dh_next = None
     for t in range(T - 1, -1, -1):
         k_n, k_z, k_r = factors[t]
@@ -260,6 +267,7 @@ def _rnn_forward(x, h0, w_ih, w_hh, b_ih, b_hh, relu):
     T = x.shape[0]
     out = _input_projection(x, w_ih, b_ih, b_hh, None)  # (T, B, H), activated in place
     w_hh_t = np.ascontiguousarray(w_hh.T)
+    gemm_threads(h0.size * w_hh.shape[0])
     h = h0
     for t in range(T):
         a = out[t]
@@ -276,6 +284,7 @@ def _rnn_backward(g, x, h0, w_ih, w_hh, out, relu):
     T = out.shape[0]
     slope = (out > 0).astype(out.dtype) if relu else 1 - out * out
     d_pre = np.empty_like(out)
+    gemm_threads(out[0].size * w_hh.shape[1])
     dh_next = None
     for t in range(T - 1, -1, -1):
         dh = g[t] if dh_next is None else g[t] + dh_next
