@@ -12,10 +12,12 @@ batch; a step is forward, loss, zero_grad, backward, optimizer step.
 
 Run: python -m benchmarks.bench_seq [--quick] [--threads N]
 
-On a shared, loaded machine OpenBLAS's threads make the small per-step GEMMs of a
+On a shared, loaded machine two BLAS threads make the small per-step GEMMs of a
 recurrence erratic (a (32, 256) @ (256, 1024) product took 0.9 ms on one thread and
-15-25 ms on two while other jobs ran); `OPENBLAS_NUM_THREADS=1 ... --threads 1` compares
-both libraries on one core each, which is stable.
+15-25 ms on two while other jobs ran); npgrad's kernels follow ops/_blas.py's policy
+(one thread beside busy cores), torch does not, so under load torch's times balloon.
+`OPENBLAS_NUM_THREADS=1 ... --threads 1` compares both libraries on one core each,
+which is the stable comparison on a busy machine.
 """
 import sys
 
