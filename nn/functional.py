@@ -1,6 +1,7 @@
 """`torch.nn.functional` for npgrad: the same names, argument names, order and defaults.
 
-`import nn.functional as F` code reads as PyTorch's: `F.softmax(x, dim=1)`,
+`import nn.functional as F` code reads as PyTorch's: `F.softmax(x, dim=1)` (NumPy's
+`axis=` is accepted too, as everywhere in npgrad),
 `F.cross_entropy(logits, y, label_smoothing=0.1)`, `F.pad(x, (1, 1, 2, 0))`. Each
 function forwards to the registered op in `ops` (whose tensor-level names follow NumPy:
 `axis=`), so gradients, second derivatives and speed are the op's. `inplace=True` is
@@ -56,6 +57,15 @@ def _implicit_dim(ndim, name):
     warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call "
                   "to include dim=X as an argument.", UserWarning, stacklevel=3)
     return 0 if ndim in (0, 1, 3) else 1
+
+
+def _dim(fn, dim, axis):
+    """`dim`, or NumPy's spelling `axis` (npgrad accepts both; giving both is an error)."""
+    if axis is None:
+        return dim
+    if dim is not None:
+        raise TypeError(f"{fn}: got both dim={dim!r} and axis={axis!r}; pass one")
+    return axis
 
 
 def _cast(input, dtype):  # noqa: A002
@@ -143,25 +153,28 @@ def prelu(input, weight):  # noqa: A002
     return _op("prelu")(input, weight)
 
 
-def softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
+def softmax(input, dim=None, _stacklevel=3, dtype=None, *, axis=None):  # noqa: A002
     """Softmax along `dim` (dim=None: PyTorch's deprecated implicit choice, with a warning)."""
     input = _cast(input, dtype)
+    dim = _dim("softmax", dim, axis)
     if dim is None:
         dim = _implicit_dim(np.ndim(input), "softmax")
     return ops.softmax(input, axis=dim)
 
 
-def log_softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None, *, axis=None):  # noqa: A002
     """Log-softmax along `dim`, computed stably."""
     input = _cast(input, dtype)
+    dim = _dim("log_softmax", dim, axis)
     if dim is None:
         dim = _implicit_dim(np.ndim(input), "log_softmax")
     return ops.log_softmax(input, axis=dim)
 
 
-def softmin(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
+def softmin(input, dim=None, _stacklevel=3, dtype=None, *, axis=None):  # noqa: A002
     """softmax(-x) along `dim`."""
     input = _cast(input, dtype)
+    dim = _dim("softmin", dim, axis)
     if dim is None:
         dim = _implicit_dim(np.ndim(input), "softmin")
     return ops.softmax(-input if isinstance(input, Tensor) else -np.asarray(input), axis=dim)
@@ -337,9 +350,10 @@ def one_hot(tensor, num_classes=-1):
     return Tensor((indices[..., None] == np.arange(num_classes)).astype(np.int64))
 
 
-def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):  # noqa: A002
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None, *, axis=None):  # noqa: A002
     """x / max(||x||_p, eps) along `dim`."""
     _unsupported("normalize", out=(out, None))
+    dim = dim if axis is None else axis
     x = input if isinstance(input, Tensor) else Tensor(input)
     # max(||x||, eps) as max(sum |x|^p, eps^p)^(1/p): equal, and a zero row gets a zero
     # gradient (as torch) instead of 0 * inf from the root's slope at 0
@@ -350,8 +364,9 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):  # noqa: A002
     return x / norm
 
 
-def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+def cosine_similarity(x1, x2, dim=1, eps=1e-8, *, axis=None):
     """x1 . x2 / sqrt(max(||x1||^2 ||x2||^2, eps^2)) along `dim` (PyTorch's formula)."""
+    dim = dim if axis is None else axis
     x1 = x1 if isinstance(x1, Tensor) else Tensor(x1)
     x2 = x2 if isinstance(x2, Tensor) else Tensor(x2)
     dot = (x1 * x2).sum(axis=dim)

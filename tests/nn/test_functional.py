@@ -136,6 +136,15 @@ def test_one_hot_and_softmax_implicit_dim():
     np.testing.assert_allclose(out.data, TF.softmax(torch.tensor(x), dim=1).numpy())
 
 
+def test_axis_is_accepted_for_dim():
+    x = n(2, 3)
+    np.testing.assert_allclose(F.softmax(Tensor(x), axis=0).data, TF.softmax(torch.tensor(x), dim=0).numpy())
+    np.testing.assert_allclose(F.cosine_similarity(Tensor(x), Tensor(x + 1), axis=0).data,
+                               TF.cosine_similarity(torch.tensor(x), torch.tensor(x + 1), dim=0).numpy())
+    with pytest.raises(TypeError, match="log_softmax: got both dim=0 and axis=1"):
+        F.log_softmax(Tensor(x), dim=0, axis=1)
+
+
 def test_unsupported_options_raise_instead_of_being_ignored():
     x = Tensor(n(1, 1, 4, 4))
     with pytest.raises(NotImplementedError, match="max_pool2d: ceil_mode=True is not supported"):
