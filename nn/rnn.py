@@ -79,7 +79,7 @@ class RNNBase(Module):
         params = [getattr(self, n + suffix) for n in names]
         return params + [None] * (4 - len(params))
 
-    def _check_input(self, x, hx):
+    def _check_input(self, x):
         name = type(self).__name__
         if x.ndim not in (2, 3):
             raise ValueError(f"{name}: expected a 2-D (unbatched) or 3-D input, got shape {x.shape}")
@@ -110,7 +110,7 @@ class RNNBase(Module):
         lstm = self.mode == "LSTM"
         if lstm and hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
             raise TypeError("LSTM: hx must be a pair (h_0, c_0)")
-        self._check_input(x, hx)
+        self._check_input(x)
         batched = x.ndim == 3
         if not batched:
             x = x.reshape((x.shape[0], 1, x.shape[1]))
@@ -258,7 +258,7 @@ class RNNCellBase(Module):
         for p in self.parameters():
             init.uniform_(p, -bound, bound)
 
-    def _prepare(self, input, hx):
+    def _prepare(self, input):
         """(input as (B, I), states as (B, H) or None, whether the call was unbatched)."""
         name = type(self).__name__
         x = _as_tensor(input)
@@ -301,7 +301,7 @@ class RNNCell(RNNCellBase):
         super().__init__(input_size, hidden_size, bias, dtype)
 
     def forward(self, input, hx=None):
-        x, batched = self._prepare(input, hx)
+        x, batched = self._prepare(input)
         h = self._state(hx, x.shape[0], batched, self.weight_ih.dtype)
         step = ops.rnn_tanh_cell if self.nonlinearity == "tanh" else ops.rnn_relu_cell
         out = step(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
@@ -320,7 +320,7 @@ class LSTMCell(RNNCellBase):
     gates = 4
 
     def forward(self, input, hx=None):
-        x, batched = self._prepare(input, hx)
+        x, batched = self._prepare(input)
         if hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
             raise TypeError("LSTMCell: hx must be a pair (h, c)")
         dtype = self.weight_ih.dtype
@@ -344,7 +344,7 @@ class GRUCell(RNNCellBase):
     gates = 3
 
     def forward(self, input, hx=None):
-        x, batched = self._prepare(input, hx)
+        x, batched = self._prepare(input)
         h = self._state(hx, x.shape[0], batched, self.weight_ih.dtype)
         out = ops.gru_cell(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
         return out if batched else out.reshape((self.hidden_size,))
