@@ -30,7 +30,7 @@ from nn.parameter import Parameter
 from nn.attention import MultiheadAttention
 from nn.embedding import Embedding, EmbeddingBag
 from nn.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
-from nn.transformer import TransformerEncoderLayer
+from nn.transformer import TransformerEncoder, TransformerEncoderLayer
 from nn.pooling import (
     AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AvgPool1d, MaxPool1d,
     PixelShuffle, PixelUnshuffle, Unflatten, Upsample,
@@ -49,6 +49,6 @@ __all__ = [
     "CrossEntropyLoss", "MSELoss", "MultiMarginLoss", "NLLLoss", "L1Loss", "SmoothL1Loss",
     "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "KLDivLoss", "CosineEmbeddingLoss",
     "Embedding", "EmbeddingBag", "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell",
-    "MultiheadAttention", "TransformerEncoderLayer",
+    "MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder",
     "init", "optim", "data", "utils", "functional", "fuse_conv_bn", "save", "load",
 ]

@@ -1,6 +1,9 @@
-"""TransformerEncoderLayer, as `torch.nn.TransformerEncoderLayer` (submodule names,
+"""TransformerEncoderLayer and TransformerEncoder, as `torch.nn`'s (submodule names,
 post-norm by default, `norm_first` for pre-norm, relu or gelu feed-forward)."""
+import copy
+
 import ops
+from nn.container import ModuleList
 from nn.attention import MultiheadAttention
 from nn.layers import Dropout, Linear
 from nn.module import Module
@@ -74,3 +77,31 @@ class TransformerEncoderLayer(Module):
     def _ff_block(self, x):
         x = self.linear2(self.dropout(self.activation(self.linear1(x))))
         return self.dropout2(x)
+
+
+class TransformerEncoder(Module):
+    """`num_layers` copies of `encoder_layer` applied in turn, then an optional norm.
+
+    Submodules as PyTorch: `layers` (a ModuleList of independent deep copies, so the
+    state-dict keys read ``layers.0.self_attn.in_proj_weight``), `norm`.
+
+    Examples
+    --------
+    >>> layer = nn.TransformerEncoderLayer(32, 4, dim_feedforward=64, batch_first=True)
+    >>> encoder = nn.TransformerEncoder(layer, num_layers=2, norm=nn.LayerNorm(32))
+    """
+
+    def __init__(self, encoder_layer, num_layers, norm=None, enable_nested_tensor=True, mask_check=True):
+        super().__init__()
+        if isinstance(num_layers, bool) or not isinstance(num_layers, int) or num_layers < 1:
+            raise ValueError(f"TransformerEncoder: num_layers must be a positive integer, got {num_layers!r}")
+        self.layers = ModuleList([copy.deepcopy(encoder_layer) for _ in range(num_layers)])
+        self.num_layers = num_layers
+        self.add_module("norm", norm)
+
+    def forward(self, src, mask=None, src_key_padding_mask=None, is_causal=None):
+        """src (L, N, E) ((N, L, E) with batch_first) -> same shape."""
+        x = src
+        for layer in self.layers:
+            x = layer(x, src_mask=mask, src_key_padding_mask=src_key_padding_mask, is_causal=bool(is_causal))
+        return x if self.norm is None else self.norm(x)

@@ -306,3 +306,24 @@ def test_embedding_bag_per_sample_weights_match_torch():
         ours(index)
     with pytest.raises(NotImplementedError, match="per_sample_weights"):
         nn.EmbeddingBag(6, 3)(index, offsets, w)
+
+
+def test_transformer_encoder_stack_matches_torch():
+    layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=12, dropout=0.0, batch_first=True, dtype=np.float64)
+    ours = nn.TransformerEncoder(layer, num_layers=2, norm=nn.LayerNorm(8, dtype=np.float64))
+    assert ours.layers[0].linear1.weight is not ours.layers[1].linear1.weight  # independent copies
+    their_layer = F.TransformerEncoderLayer(8, 2, dim_feedforward=12, dropout=0.0, batch_first=True)
+    theirs = F.TransformerEncoder(their_layer, num_layers=2, norm=F.LayerNorm(8), enable_nested_tensor=False)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    for p in ours.parameters():  # make the two copies differ before moving the weights
+        p.data[...] += np.random.default_rng(0).standard_normal(p.shape) * 0.1
+    twin(ours, theirs)
+    x = normal(2, 5, 8)
+    ours_x, their_x = Tensor(x.copy(), requires_grad=True), torch.tensor(x, requires_grad=True)
+    out = ours(ours_x, src_key_padding_mask=PADDING)
+    their_out = theirs(their_x, src_key_padding_mask=torch.from_numpy(PADDING))
+    np.testing.assert_allclose(out.data, their_out.detach().numpy(), atol=1e-11)
+    g = normal(*out.shape, seed=2)
+    out.backward(g)
+    their_out.backward(torch.from_numpy(g))
+    check_grads([ours_x], [their_x], ours, theirs, atol=1e-10)
