@@ -42,17 +42,28 @@ def _sizes(op, in_size, size, scale_factor):
     return sizes, tuple(float(s) for s in scales)
 
 
-def _nearest_matrix(in_size, out_size, scale_factor):
-    """torch's 'nearest': source index floor(dst * scale), in float32 as torch computes it."""
-    scale = np.float32(in_size / out_size if scale_factor is None else 1.0 / scale_factor)
-    source = np.floor(np.arange(out_size, dtype=np.float32) * scale).astype(np.int64)
+def _nearest_matrix(in_size, out_size, scale_factor, shortcut):
+    """torch's 'nearest': source index floor(dst * scale), in float32 as torch computes it;
+    2-D input takes torch's shortcut for an unchanged size (a copy, whatever scale_factor
+    says), 1-D input does not (torch 2.x's kernels differ there)."""
+    dst = np.arange(out_size)
+    if out_size == in_size and shortcut:
+        source = dst
+    elif out_size == 2 * in_size:  # same as the formula below, exactly
+        source = dst // 2
+    else:
+        scale = np.float32(in_size / out_size if scale_factor is None else 1.0 / scale_factor)
+        source = np.floor(dst.astype(np.float32) * scale).astype(np.int64)
     matrix = np.zeros((out_size, in_size))
     matrix[np.arange(out_size), np.minimum(source, in_size - 1)] = 1.0
     return matrix
 
 
 def _linear_matrix(in_size, out_size, scale_factor, align_corners):
-    """torch's linear weights: source coordinate per output index, two neighbours each."""
+    """torch's linear weights: source coordinate per output index, two neighbours each
+    (an axis whose size does not change is copied, whatever scale_factor says, as torch)."""
+    if out_size == in_size:
+        return np.eye(in_size)
     dst = np.arange(out_size, dtype=np.float64)
     if align_corners:
         source = dst * ((in_size - 1) / (out_size - 1) if out_size > 1 else 0.0)
@@ -86,7 +97,8 @@ class Interpolate(Separable):
             raise ValueError(f"interpolate: input of shape {x.shape} has an empty spatial dimension")
         sizes, scales = _sizes("interpolate", x.shape[2:], size, scale_factor)
         if mode == "nearest":
-            matrices = [_nearest_matrix(n, m, s) for n, m, s in zip(x.shape[2:], sizes, scales)]
+            matrices = [_nearest_matrix(n, m, s, x.ndim == 4)
+                        for n, m, s in zip(x.shape[2:], sizes, scales)]
         else:
             matrices = [_linear_matrix(n, m, s, bool(align_corners))
                         for n, m, s in zip(x.shape[2:], sizes, scales)]

@@ -2,7 +2,7 @@
 second derivatives, errors."""
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
 import ops
 from autograd import Tensor, grad
@@ -43,6 +43,10 @@ def test_interpolate_by_size_matches_torch(h, w, oh, ow, mode):
 def test_interpolate_by_scale_factor_matches_torch(length, scale, mode, recompute):
     shape = (1, 3, length) if mode[0] == "linear" or (mode[0] == "nearest" and length % 2) \
         else (1, 2, length, length + 1)
+    # torch 2.x's 1-D nearest backward copies an unchanged length while its forward
+    # applies the scale (not each other's adjoint); npgrad follows the forward
+    assume(not (len(shape) == 3 and mode[0] == "nearest" and int(length * scale) == length
+                and scale != 1.0 and not recompute))
     x0 = np.random.default_rng(length).standard_normal(shape)
     kwargs = dict(scale_factor=scale, mode=mode[0], align_corners=mode[1],
                   recompute_scale_factor=recompute)
