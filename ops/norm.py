@@ -82,9 +82,10 @@ def _normalize_vjp(gxhat, xhat, invstd, axes):
     if gxhat.size == 0:
         return np.zeros_like(gxhat)
     mean_g = gxhat.mean(axis=axes, keepdims=True)
-    mean_gx = np.mean(gxhat * xhat, axis=axes, keepdims=True)
-    gx = gxhat - mean_g
-    gx -= xhat * mean_gx
+    mean_gx = _sum_of_products(gxhat, xhat, axes).reshape(mean_g.shape) / (gxhat.size // mean_g.size)
+    gx = np.multiply(xhat, -mean_gx)  # four passes, no temporary beyond gx
+    gx += gxhat
+    gx -= mean_g
     gx *= invstd
     return gx
 
@@ -139,7 +140,7 @@ class _Normalization(Function):
             gxhat = g if weight is None else g * weight.reshape(self.param_shape)
             gx = self.input_grad(gxhat, xhat, invstd)
         if self.needs_grad(1):
-            gw = np.sum(g * xhat, axis=self.param_axes).reshape(self.affine_shape)
+            gw = _sum_of_products(g, xhat, self.param_axes).reshape(self.affine_shape)
         if self.needs_grad(2):
             gb = np.sum(g, axis=self.param_axes).reshape(self.affine_shape)
         return gx, gw, gb
