@@ -181,12 +181,20 @@ class Abs(Function):
     holomorphic = False
 
     def forward(self, a):
-        self.save(np.sign(a))  # piecewise constant: a constant for higher order too
-        return np.abs(a)
+        out = np.abs(a)
+        if np.iscomplexobj(a):  # z / |z| varies with z: keep z and |z| to differentiate it
+            self.save(a, out)
+        else:
+            self.save(np.sign(a))  # piecewise constant: a constant for higher order too
+        return out
 
     def vjp(self, g):
-        (sign,) = self.saved
-        return g * sign
+        if len(self.saved) == 1:
+            (sign,) = self.saved
+            return g * sign
+        a, out = self.saved
+        at_zero = out == 0
+        return np.where(at_zero, 0, g * a / np.where(at_zero, 1, out))  # double where: no NaN
 
 
 class _Extremum(Function):

@@ -57,3 +57,16 @@ def test_backward_from_a_complex_output_needs_an_explicit_gradient():
     z = Tensor(np.array([1.0 + 1.0j]), requires_grad=True)
     with pytest.raises(RuntimeError, match="real scalar"):
         (z * 2).sum().backward()
+
+
+def test_second_derivative_of_a_complex_modulus():
+    # d/dz (z / |z|) is not zero: abs of complex input must stay differentiable
+    from autograd import gradcheck, grad
+
+    def first(x, y):
+        z = x + y * 1j
+        return grad(ops.abs(z * z).sum(), [x, y], create_graph=True)
+
+    rng = np.random.default_rng(1)
+    inputs = [Tensor(rng.standard_normal(4), requires_grad=True) for _ in range(2)]
+    assert gradcheck(first, inputs)
