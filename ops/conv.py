@@ -312,12 +312,13 @@ def col2im(cols, x_shape, kernel, stride=(1, 1), padding=(0, 0), dilation=(1, 1)
 # result can be differentiated again; plain backward runs the kernels directly.
 
 
-# Chunks of samples are independent, so on a quiet machine the kernels run them in
-# `WORKERS` threads with one BLAS thread each (NumPy releases the GIL in copies and GEMMs):
-# im2col, col2im and the GEMMs all run in parallel, and no BLAS barrier waits at the end
-# of every chunk's GEMM. Whether to is the BLAS policy's call (ops/_blas.py: more than one
-# thread only for large GEMMs on a machine that is not busy).
-WORKERS = 2
+# Chunks of samples are independent, so the kernels can run them in `WORKERS` threads with
+# one BLAS thread each (NumPy releases the GIL in copies and GEMMs), when the BLAS policy
+# (ops/_blas.py) grants more than one thread. Off (1) by default: at load 1.5 on the 2-core
+# machine, W4 took 1.02-1.30x and W3 1.14x the time of serial chunks with 2-thread GEMMs
+# (11 alternating rounds each); it only won when the policy's busy check missed a load
+# (W4 549 vs 3062 ms at load 11 with BLAS forced to 2 threads).
+WORKERS = 1
 _pool = []
 
 

@@ -237,6 +237,7 @@ def test_sample_chunks_give_the_same_result(monkeypatch, wide, filters, workers,
     monkeypatch.setattr(conv_module, "run_chunks", spy)
     # the BLAS policy grants `workers` threads whatever the size (as for large GEMMs)
     monkeypatch.setattr(conv_module, "gemm_threads", lambda flops: workers)
+    monkeypatch.setattr(conv_module, "WORKERS", workers)
     for a, b in zip(run(), whole):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
     assert len(set(threads)) == workers  # forward and backward ran in that many threads
