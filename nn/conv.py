@@ -45,7 +45,8 @@ class _ConvNd(_WeightAndBias):
         self.output_padding = tuple_of(output_padding, "output_padding", layer)
         self.groups = positive_int(groups, "groups", layer)
         if padding_mode != "zeros":
-            raise ValueError(f"{layer}: only padding_mode='zeros' is supported, got {padding_mode!r}")
+            raise ValueError(
+                f"{layer}: only padding_mode='zeros' is supported, got {padding_mode!r}")
         self.padding_mode = padding_mode
         if in_channels % groups or out_channels % groups:
             raise ValueError(
@@ -53,7 +54,8 @@ class _ConvNd(_WeightAndBias):
                 f"be divisible by groups ({groups})")
         if any(o >= max(s, d) for o, s, d in zip(self.output_padding, self.stride, self.dilation)):
             raise ValueError(f"{layer}: output_padding {self.output_padding} must be smaller "
-                             f"than either the stride {self.stride} or the dilation {self.dilation}")
+                             f"than either the stride {self.stride} or the dilation "
+                             f"{self.dilation}")
         if self.transposed:
             shape = (in_channels, out_channels // groups) + self.kernel_size
         else:

@@ -529,7 +529,8 @@ def check_channels(op, x_shape, weight_shape, bias_shape, groups, filters_axis=0
             f"{op}: input of shape {x_shape} has {x_shape[1]} channels but weight of shape "
             f"{weight_shape} with groups={groups} expects {expected}")
     if bias_shape is not None and tuple(bias_shape) != (filters,):
-        raise ValueError(f"{op}: bias of shape {tuple(bias_shape)} for weight of shape {weight_shape}")
+        raise ValueError(
+            f"{op}: bias of shape {tuple(bias_shape)} for weight of shape {weight_shape}")
 
 
 def output_padding_of(windows):
@@ -548,7 +549,8 @@ def transposed_shape(op, x_shape, weight_shape, stride, padding, output_padding,
                              ("padding", padding, 0), ("output_padding", output_padding, 0)):
         if min(value) < low:
             word = "non-negative" if low == 0 else "positive"
-            raise ValueError(f"{op}: {name} must be {word}, got {value} for input of shape {x_shape}")
+            raise ValueError(
+                f"{op}: {name} must be {word}, got {value} for input of shape {x_shape}")
     if any(k < 1 for k in weight_shape[2:]):
         raise ValueError(f"{op}: kernel size must be positive, got weight of shape {weight_shape}")
     for o, s, d in zip(output_padding, stride, dilation):
@@ -592,7 +594,8 @@ class Conv2d(_Convolution):
         padding = pair(padding, "padding", "conv2d")
         dilation = pair(dilation, "dilation", "conv2d")
         check_float("conv2d", x, weight, bias)
-        check_channels("conv2d", x.shape, weight.shape, None if bias is None else bias.shape, groups)
+        check_channels("conv2d", x.shape, weight.shape, None if bias is None else bias.shape,
+                       groups)
         windows = Windows(x.shape, weight.shape[2:], stride, padding, dilation, itemsize=x.itemsize)
         # backward rebuilds columns (of x or of g) chunk by chunk: keeping these would hold
         # the step's largest array from forward to backward

@@ -143,7 +143,8 @@ def _conv1d_case(k, stride, padding, dilation, groups, kernel, bias, x_shape=(2,
         return torch().nn.functional.conv1d(x, w, b, stride, padding, dilation, groups)
 
     r = rng(600 + k)
-    inputs = [r.standard_normal(x_shape), r.standard_normal((filters, x_shape[1] // groups, kernel))]
+    inputs = [r.standard_normal(x_shape),
+              r.standard_normal((filters, x_shape[1] // groups, kernel))]
     if bias:
         inputs.append(r.standard_normal(filters))
     return Case("conv2d", fn, inputs, torch_fn,

@@ -289,7 +289,8 @@ def test_one_dimensional_convolutions_are_height_one_2d_ones():
     x, w = r.standard_normal((2, 4, 11)), r.standard_normal((6, 2, 3))
     np.testing.assert_array_equal(
         conv1d(x, w, stride=2, padding=1, groups=2).data,
-        ops.conv2d(x[:, :, None], w[:, :, None], stride=(1, 2), padding=(0, 1), groups=2).data[:, :, 0])
+        ops.conv2d(x[:, :, None], w[:, :, None], stride=(1, 2), padding=(0, 1),
+                   groups=2).data[:, :, 0])
     wt = r.standard_normal((4, 3, 3))
     np.testing.assert_array_equal(
         conv_transpose1d(x, wt, stride=2, output_padding=1).data,
