@@ -2,9 +2,9 @@
 
 The smooth ones are table rows (name, forward, derivative); rounding and `sign` are
 piecewise constant with a zero gradient (PyTorch); `fmax`/`fmin` send a tie to the first
-argument and skip NaN as PyTorch does. `float_power` and `select` are compositions of
-registered ops, and NumPy's alternative names (`multiply`, `true_divide`, `mod`, ...)
-are the same functions as their npgrad names.
+argument and skip NaN as PyTorch does. `float_power`, `select`, `gradient`, `append` and
+`real_if_close` are compositions of registered ops, and NumPy's alternative names
+(`multiply`, `true_divide`, `mod`, `around`, ...) are the same functions as npgrad's.
 """
 import math
 
