@@ -45,12 +45,32 @@ def _library():
             home = os.path.dirname(numpy.__file__)
             own = [c for c in found if os.path.realpath(c.filepath).startswith((home + ".libs", home + os.sep))]
             if len(found) == 1 or own:
-                lib = (own or found)[0]
+                lib = _Raw((own or found)[0])
                 _state["max"] = _state["current"] = lib.get_num_threads()
         except Exception:  # no threadpoolctl, or an unknown BLAS: leave the BLAS alone
             lib = False
         _state["lib"] = lib
     return lib
+
+
+class _Raw:
+    """The BLAS's own get/set thread-count functions, called directly.
+
+    threadpoolctl (>= 3.6) lets only one Python thread, the first to set a limit, change
+    OpenBLAS's process-wide count and silently ignores the others; a worker thread
+    (conv2d's) could take that role and freeze the policy. OpenBLAS's C functions have
+    no such rule, so they are used when threadpoolctl can name them.
+    """
+
+    def __init__(self, controller):
+        self.controller, self.filepath = controller, controller.filepath
+        symbol = getattr(controller, "_get_symbol", None)
+        layer = getattr(controller, "threading_layer", None)
+        get = set_ = None
+        if symbol is not None and controller.internal_api == "openblas" and layer != "openmp":
+            get, set_ = symbol("openblas_get_num_threads"), symbol("openblas_set_num_threads")
+        self.get_num_threads = get if get is not None and set_ is not None else controller.get_num_threads
+        self.set_num_threads = set_ if get is not None and set_ is not None else controller.set_num_threads
 
 
 def _cpu_times():

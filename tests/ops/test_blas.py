@@ -74,3 +74,18 @@ def test_results_do_not_depend_on_the_thread_count(policy_on):
     np.testing.assert_allclose(big, x @ w.T, rtol=1e-12)
     small = ops.matmul(x[:4, :10], w[:3, :10].T).data
     np.testing.assert_allclose(small, x[:4, :10] @ w[:3, :10].T, rtol=1e-12)
+
+
+def test_a_worker_thread_does_not_take_the_policy_away_from_the_main_thread(policy_on):
+    """threadpoolctl lets only the first thread that sets a limit change OpenBLAS; the
+    policy calls OpenBLAS itself, so any thread's choice takes effect."""
+    import threading
+
+    if _blas._library() is False or _blas._state["max"] < 2:
+        pytest.skip("BLAS with a single thread")
+    worker = threading.Thread(target=_blas.gemm_threads, args=(0,))
+    worker.start()
+    worker.join()
+    assert _blas_threads() == 1
+    _blas.policy(False)  # restores the full count from the main thread
+    assert _blas_threads() == _blas._state["max"]
