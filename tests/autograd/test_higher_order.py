@@ -126,7 +126,6 @@ def test_op_that_is_not_twice_differentiable_says_so():
 
 
 TWICE = [c for c in all_cases() if c.gradcheck and registry[c.op].twice_differentiable]
-ONCE = [c for c in all_cases() if c.gradcheck and not registry[c.op].twice_differentiable]
 
 
 @pytest.mark.parametrize("case", TWICE, ids=str)
@@ -150,10 +149,8 @@ def test_every_twice_differentiable_op_differentiates_twice(case):
                      atol=1e-4, rtol=1e-3)
 
 
-@pytest.mark.parametrize("case", ONCE, ids=str)
-def test_ops_without_second_derivatives_refuse_create_graph(case):
-    inputs = case.tensors()
-    out = case.fn(*inputs)
-    wanted = [t for t in inputs if isinstance(t, Tensor) and t.requires_grad]
-    with pytest.raises(RuntimeError, match="cannot be differentiated twice"):
-        grad((out * Tensor(np.ones(out.shape))).sum(), wanted, create_graph=True, allow_unused=True)
+def test_every_registered_op_is_twice_differentiable():
+    """SPEC's goal, reached: a rule that cannot be differentiated twice must be added here
+    consciously (and is then checked to refuse create_graph, as `Cube` above)."""
+    once = sorted(name for name, cls in registry.items() if not cls.twice_differentiable)
+    assert once == []
