@@ -23,6 +23,7 @@ import sys
 
 import numpy as np
 
+from benchmarks import bench_nn
 from benchmarks.harness import compare, row, torch_setup
 
 VOCAB, BATCH, SEQ = 65, 32, 64
@@ -88,32 +89,16 @@ def encoder_models(torch):
 
 
 def steps(torch, ours, theirs):
-    """(npgrad step, torch step) on one fixed batch of characters and next characters."""
+    """(npgrad step, torch step) on one fixed batch of characters and next characters, SGD."""
     import nn
-    from autograd import Tensor
 
-    theirs.load_state_dict({k: torch.from_numpy(v) for k, v in ours.state_dict().items()})
     chars = np.random.default_rng(0).integers(0, VOCAB, (BATCH, SEQ + 1))
     x, y = chars[:, :-1], chars[:, 1:].reshape(-1)
-    opt = nn.optim.SGD(ours.parameters(), lr=0.1)
-    their_opt = torch.optim.SGD(theirs.parameters(), lr=0.1)
-    loss_fn, their_loss_fn = nn.CrossEntropyLoss(), torch.nn.CrossEntropyLoss()
-    xt, yt = Tensor(x), Tensor(y)
-    their_x, their_y = torch.from_numpy(x), torch.from_numpy(y)
 
-    def npgrad_step():
-        loss = loss_fn(ours(xt), yt)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
+    def make_opts(ours, theirs):
+        return nn.optim.SGD(ours.parameters(), lr=0.1), torch.optim.SGD(theirs.parameters(), lr=0.1)
 
-    def torch_step():
-        loss = their_loss_fn(theirs(their_x), their_y)
-        their_opt.zero_grad()
-        loss.backward()
-        their_opt.step()
-
-    return npgrad_step, torch_step
+    return bench_nn.steps(torch, ours, theirs, make_opts, x, y)
 
 
 def main(argv=None):
