@@ -192,7 +192,11 @@ def _run(roots, root_grads, retain_graph, create_graph, capture):
         else:
             grads[node] = grads[node] + g if node in grads else g
             starts.append(node)
-    deps = _count_consumers(starts)
+    needed = None
+    if capture is not None:  # grad(): run only the nodes that lead to a requested input
+        needed = _leading_to(starts, capture)
+        starts = [n for n in starts if n in needed]
+    deps = _count_consumers(starts, needed)
     ready = [n for n in dict.fromkeys(starts) if deps.get(n, 0) == 0]
     anomaly = state.anomaly  # the checks while detect_anomaly() is on, else None
     clock = _clock[0]
@@ -236,6 +240,8 @@ def _run(roots, root_grads, retain_graph, create_graph, capture):
                 if parent is None:
                     if capture is None:
                         _accumulate(found, t, gi)
+                    continue
+                if needed is not None and parent not in needed:
                     continue
                 previous = get_grad(parent)
                 grads[parent] = gi if previous is None else previous + gi
@@ -290,8 +296,9 @@ def _accumulate(found, t, g):
         found[key] = (t, g)
 
 
-def _count_consumers(starts):
-    """For every node reachable from `starts`, how many edges point at it."""
+def _count_consumers(starts, needed=None):
+    """For every node reachable from `starts` (and in `needed`, if given), how many
+    edges point at it."""
     deps = {}
     stack = list(dict.fromkeys(starts))
     start_set = set(stack)
@@ -301,7 +308,7 @@ def _count_consumers(starts):
             if t is None:
                 continue
             parent = t.grad_fn
-            if parent is None:
+            if parent is None or needed is not None and parent not in needed:
                 continue
             if parent in deps:
                 deps[parent] += 1
@@ -310,6 +317,26 @@ def _count_consumers(starts):
                 if parent not in start_set:
                     push(parent)
     return deps
+
+
+def _leading_to(starts, capture):
+    """The nodes reachable from `starts` from which a captured tensor can be reached:
+    grad() runs only these, so it neither fires hooks nor does work beyond its inputs."""
+    leads = {}
+    stack = [(node, False) for node in dict.fromkeys(starts)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            leads[node] = any(
+                t is not None and (id(t) in capture or leads.get(t.grad_fn, False))
+                for t in node.inputs
+            )
+        elif node not in leads:
+            leads[node] = False  # until expanded (a DAG: never read before that)
+            stack.append((node, True))
+            stack.extend((t.grad_fn, False) for t in node.inputs
+                         if t is not None and t.grad_fn is not None and t.grad_fn not in leads)
+    return {node for node, flag in leads.items() if flag}
 
 
 def _vjp_with_graph(node, g):

@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+import autograd
 import ops
 from autograd import Tensor, enable_grad, grad, is_grad_enabled, no_grad
 
@@ -254,3 +255,32 @@ def test_slice_gradients_with_repeated_fancy_indices_accumulate():
     x = Tensor(np.arange(5.0), requires_grad=True)
     (x[[0, 0, 3]].sum() + x[1:3].sum() * 2 + x[np.array([True, False, False, False, True])].sum()).backward()
     np.testing.assert_array_equal(x.grad.data, [3.0, 2.0, 2.0, 1.0, 1.0])
+
+
+def test_grad_stops_at_its_inputs():
+    # torch.autograd.grad runs only what leads to the inputs: no hooks beyond them
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    h = x * 2
+    h.retain_grad()
+    k = h * 3
+    y = (k * k).sum()
+    (gk,) = grad(y, k)
+    np.testing.assert_allclose(gk.data, 2 * k.data)
+    assert h.grad is None and x.grad is None
+
+
+def test_grad_with_create_graph_does_not_walk_past_its_inputs():
+    class Once(autograd.Function):
+        twice_differentiable = False
+
+        def forward(self, a):
+            return a * 1.0
+
+        def vjp(self, g):
+            return g
+
+    x = Tensor(np.array([0.5, 1.5]), requires_grad=True)
+    k = autograd.tensor.apply(Once, x) * 3.0  # k's ancestors cannot be differentiated twice
+    (gk,) = grad((k ** 3).sum(), k, create_graph=True)
+    (second,) = grad(gk.sum(), k)
+    np.testing.assert_allclose(second.data, 6 * k.data)
