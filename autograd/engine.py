@@ -214,10 +214,14 @@ def _run(roots, root_grads, retain_graph, create_graph, capture):
                 raise RuntimeError(RELEASED.format(op=node.name))
             if node.epoch != clock:
                 _check_unmodified(node)
-            if g.dtype.kind == "c" and node.holomorphic:
-                input_grads = _conjugated(_vjp, node, g, create_graph)
+            if g.dtype in _COMPLEX and node.holomorphic:
+                input_grads = _conjugated(node, g, create_graph)
+            elif create_graph:
+                input_grads = _vjp_with_graph(node, g)
             else:
-                input_grads = _vjp(node, g, create_graph)
+                input_grads = node.vjp(g)
+                if type(input_grads) is not tuple:
+                    input_grads = (input_grads,)
             if anomaly is not None:
                 anomaly.backward(node, [np.asarray(gi) if type(gi) is ScatterGrad else gi
                                               for gi in input_grads])
@@ -252,18 +256,18 @@ def _run(roots, root_grads, retain_graph, create_graph, capture):
     return found
 
 
-def _vjp(node, g, create_graph):
-    """The node's input gradients as a tuple (recorded as a graph under create_graph)."""
-    if create_graph:
-        return _vjp_with_graph(node, g)
-    input_grads = node.vjp(g)
-    return input_grads if type(input_grads) is tuple else (input_grads,)
+_COMPLEX = frozenset(map(np.dtype, (np.complex64, np.complex128, np.clongdouble)))
 
 
-def _conjugated(vjp, node, g, create_graph):
+def _conjugated(node, g, create_graph):
     """conj(vjp(conj(g))): PyTorch's convention for a holomorphic rule and a complex g."""
+    if create_graph:
+        grads = _vjp_with_graph(node, np.conj(g))
+    else:
+        grads = node.vjp(np.conj(g))
+        grads = grads if type(grads) is tuple else (grads,)
     return tuple(None if gi is None else gi.conj() if type(gi) is ScatterGrad else np.conj(gi)
-                 for gi in vjp(node, np.conj(g), create_graph))
+                 for gi in grads)
 
 
 def _check_unmodified(node):
