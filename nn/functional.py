@@ -26,14 +26,6 @@ from autograd.tensor import Tensor
 # ------------------------------------------------------------------------ helpers
 
 
-def _op(name):
-    """The ops function `name`, or a clear error when this build of npgrad lacks it."""
-    fn = getattr(ops, name, None)
-    if fn is None:
-        raise NotImplementedError(f"nn.functional: npgrad has no ops.{name} yet")
-    return fn
-
-
 def _unsupported(fn, **options):
     """Refuse non-default values of options npgrad does not implement."""
     for name, (value, default) in options.items():
@@ -105,52 +97,52 @@ def tanh(input):  # noqa: A002
 
 def silu(input, inplace=False):  # noqa: A002
     """x * sigmoid(x)."""
-    return _op("silu")(input)
+    return ops.silu(input)
 
 
 def mish(input, inplace=False):  # noqa: A002
     """x * tanh(softplus(x))."""
-    return _op("mish")(input)
+    return ops.mish(input)
 
 
 def softplus(input, beta=1.0, threshold=20.0):  # noqa: A002
     """log(1 + exp(beta x)) / beta, linear where beta x > threshold."""
-    return _op("softplus")(input, beta=beta, threshold=threshold)
+    return ops.softplus(input, beta=beta, threshold=threshold)
 
 
 def elu(input, alpha=1.0, inplace=False):  # noqa: A002
     """x for x > 0, alpha (exp(x) - 1) otherwise."""
-    return _op("elu")(input, alpha=alpha)
+    return ops.elu(input, alpha=alpha)
 
 
 def celu(input, alpha=1.0, inplace=False):  # noqa: A002
     """max(0, x) + min(0, alpha (exp(x / alpha) - 1))."""
-    return _op("celu")(input, alpha=alpha)
+    return ops.celu(input, alpha=alpha)
 
 
 def selu(input, inplace=False):  # noqa: A002
     """scale * elu(x, alpha) with the self-normalising constants."""
-    return _op("selu")(input)
+    return ops.selu(input)
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):  # noqa: A002
     """x clipped to [min_val, max_val]."""
-    return _op("hardtanh")(input, min_val=min_val, max_val=max_val)
+    return ops.hardtanh(input, min_val=min_val, max_val=max_val)
 
 
 def logsigmoid(input):  # noqa: A002
     """log(sigmoid(x)), computed stably."""
-    return _op("logsigmoid")(input)
+    return ops.logsigmoid(input)
 
 
 def softsign(input):  # noqa: A002
     """x / (1 + |x|)."""
-    return _op("softsign")(input)
+    return ops.softsign(input)
 
 
 def prelu(input, weight):  # noqa: A002
     """x for x > 0, weight * x otherwise (one weight, or one per channel along axis 1)."""
-    return _op("prelu")(input, weight)
+    return ops.prelu(input, weight)
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None, *, axis=None):  # noqa: A002
@@ -187,8 +179,8 @@ def linear(input, weight, bias=None):  # noqa: A002
 
 
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):  # noqa: A002
-    return _op("conv1d")(input, weight, bias, stride=stride, padding=padding, dilation=dilation,
-                         groups=groups)
+    return ops.conv1d(input, weight, bias, stride=stride, padding=padding, dilation=dilation,
+                      groups=groups)
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):  # noqa: A002
@@ -198,19 +190,19 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
 def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0,  # noqa: A002
                      groups=1, dilation=1):
-    return _op("conv_transpose1d")(input, weight, bias, stride=stride, padding=padding,
-                                   output_padding=output_padding, groups=groups, dilation=dilation)
+    return ops.conv_transpose1d(input, weight, bias, stride=stride, padding=padding,
+                                output_padding=output_padding, groups=groups, dilation=dilation)
 
 
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0,  # noqa: A002
                      groups=1, dilation=1):
-    return _op("conv_transpose2d")(input, weight, bias, stride=stride, padding=padding,
-                                   output_padding=output_padding, groups=groups, dilation=dilation)
+    return ops.conv_transpose2d(input, weight, bias, stride=stride, padding=padding,
+                                output_padding=output_padding, groups=groups, dilation=dilation)
 
 
 def _pool(name, input, kernel_size, stride, padding, **unsupported):  # noqa: A002
     _unsupported(name, **unsupported)
-    return _op(name)(input, kernel_size, stride=stride, padding=padding)
+    return getattr(ops, name)(input, kernel_size, stride=stride, padding=padding)
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,  # noqa: A002
@@ -239,21 +231,21 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,  # n
 
 
 def adaptive_avg_pool1d(input, output_size):  # noqa: A002
-    return _op("adaptive_avg_pool1d")(input, output_size)
+    return ops.adaptive_avg_pool1d(input, output_size)
 
 
 def adaptive_avg_pool2d(input, output_size):  # noqa: A002
-    return _op("adaptive_avg_pool2d")(input, output_size)
+    return ops.adaptive_avg_pool2d(input, output_size)
 
 
 def adaptive_max_pool1d(input, output_size, return_indices=False):  # noqa: A002
     _unsupported("adaptive_max_pool1d", return_indices=(return_indices, False))
-    return _op("adaptive_max_pool1d")(input, output_size)
+    return ops.adaptive_max_pool1d(input, output_size)
 
 
 def adaptive_max_pool2d(input, output_size, return_indices=False):  # noqa: A002
     _unsupported("adaptive_max_pool2d", return_indices=(return_indices, False))
-    return _op("adaptive_max_pool2d")(input, output_size)
+    return ops.adaptive_max_pool2d(input, output_size)
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,  # noqa: A002
@@ -279,30 +271,30 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,  # 
               scale_grad_by_freq=False, sparse=False):
     _unsupported("embedding", max_norm=(max_norm, None),
                  scale_grad_by_freq=(scale_grad_by_freq, False), sparse=(sparse, False))
-    return _op("embedding")(input, weight, padding_idx=padding_idx)
+    return ops.embedding(input, weight, padding_idx=padding_idx)
 
 
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
                                  is_causal=False, scale=None, enable_gqa=False):
-    return _op("scaled_dot_product_attention")(query, key, value, attn_mask=attn_mask,
-                                               dropout_p=dropout_p, is_causal=is_causal,
-                                               scale=scale, enable_gqa=enable_gqa)
+    return ops.scaled_dot_product_attention(query, key, value, attn_mask=attn_mask,
+                                            dropout_p=dropout_p, is_causal=is_causal,
+                                            scale=scale, enable_gqa=enable_gqa)
 
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,  # noqa: A002
                 recompute_scale_factor=None, antialias=False):
     _unsupported("interpolate", antialias=(antialias, False))
-    return _op("interpolate")(input, size=size, scale_factor=scale_factor, mode=mode,
-                              align_corners=align_corners,
-                              recompute_scale_factor=recompute_scale_factor)
+    return ops.interpolate(input, size=size, scale_factor=scale_factor, mode=mode,
+                           align_corners=align_corners,
+                           recompute_scale_factor=recompute_scale_factor)
 
 
 def pixel_shuffle(input, upscale_factor):  # noqa: A002
-    return _op("pixel_shuffle")(input, upscale_factor)
+    return ops.pixel_shuffle(input, upscale_factor)
 
 
 def pixel_unshuffle(input, downscale_factor):  # noqa: A002
-    return _op("pixel_unshuffle")(input, downscale_factor)
+    return ops.pixel_unshuffle(input, downscale_factor)
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):  # noqa: A002
@@ -416,15 +408,15 @@ def huber_loss(input, target, reduction="mean", delta=1.0):  # noqa: A002
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,  # noqa: A002
                          reduction="mean"):
     return ops.binary_cross_entropy(
-        input, target, weight=weight,
-        reduction=_reduction("binary_cross_entropy", size_average, reduce, reduction))
+                                    input, target, weight=weight,
+                                    reduction=_reduction("binary_cross_entropy", size_average, reduce, reduction))
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,  # noqa: A002
                                      reduce=None, reduction="mean", pos_weight=None):
     return ops.binary_cross_entropy_with_logits(
-        input, target, weight=weight, pos_weight=pos_weight,
-        reduction=_reduction("binary_cross_entropy_with_logits", size_average, reduce, reduction))
+                                                input, target, weight=weight, pos_weight=pos_weight,
+                                                reduction=_reduction("binary_cross_entropy_with_logits", size_average, reduce, reduction))
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean",  # noqa: A002
@@ -436,8 +428,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean",  # n
 def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None,
                           reduction="mean"):
     return ops.cosine_embedding_loss(
-        input1, input2, target, margin=margin,
-        reduction=_reduction("cosine_embedding_loss", size_average, reduce, reduction))
+                                     input1, input2, target, margin=margin,
+                                     reduction=_reduction("cosine_embedding_loss", size_average, reduce, reduction))
 
 
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None,  # noqa: A002
@@ -445,7 +437,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     _unsupported("multi_margin_loss", p=(p, 1), weight=(weight, None))
     return ops.multi_margin_loss(input, target, margin=margin,
                                  reduction=_reduction("multi_margin_loss", size_average, reduce,
-                                                      reduction))
+                                 reduction))
 
 
 __all__ = [name for name, value in list(globals().items())
