@@ -212,8 +212,13 @@ class Flatten(Module):
 
     def forward(self, x):
         shape = x.shape
-        start = self.start_dim % max(len(shape), 1)
-        end = self.end_dim % max(len(shape), 1)
+        ndim = max(len(shape), 1)
+        for name, dim in (("start_dim", self.start_dim), ("end_dim", self.end_dim)):
+            if not -ndim <= dim < ndim:
+                raise ValueError(f"Flatten: {name} {dim} is out of range for an input of shape "
+                                 f"{shape} (expected {-ndim} to {ndim - 1})")
+        start = self.start_dim % ndim
+        end = self.end_dim % ndim
         if start > end:
             raise ValueError(
                 f"Flatten: start_dim {self.start_dim} comes after end_dim {self.end_dim} "

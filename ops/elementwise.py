@@ -16,7 +16,7 @@ by feeding the unsafe branch a safe value:
 import numpy as np
 
 from autograd.function import Function, broadcast_shapes, register
-from autograd.tensor import Tensor, apply
+from autograd.tensor import Tensor, _data, apply
 
 
 def _shape(x):
@@ -374,6 +374,9 @@ def clip(a, a_min=None, a_max=None, *, min=None, max=None):  # noqa: A002  (NumP
         if a_max is not None:
             raise TypeError("clip: give the upper bound as a_max or max, not both")
         a_max = max
+    for name, bound in (("a_min", a_min), ("a_max", a_max)):
+        if bound is not None and np.asarray(_data(bound)).dtype.kind not in "biuf":
+            raise TypeError(f"clip: {name} must be a real number, array or Tensor, got {bound!r}")
     if isinstance(a, (list, tuple)):
         a = np.asarray(a)
     if a_min is None and a_max is None:

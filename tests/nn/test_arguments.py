@@ -127,3 +127,15 @@ def test_one_rule_per_argument_kind():
         choice("op", "mode", "c", ("a", "b"))
     with pytest.raises(ValueError, match=r"op: x must have 2 dimensions, got shape \(3,\)"):
         rank("op", "x", (3,), exact=2)
+
+
+def test_flatten_with_a_dimension_out_of_range_names_the_layer():
+    with pytest.raises(ValueError, match="Flatten: start_dim 5 is out of range.*\\(4, 3\\)"):
+        nn.Flatten(5)(Tensor(np.ones((4, 3))))
+    assert nn.Flatten(-2)(Tensor(np.ones((4, 3, 2)))).shape == (4, 6)
+
+
+def test_clip_with_a_bound_that_is_not_a_number_names_the_op():
+    with pytest.raises(TypeError, match="clip: a_min must be a real number"):
+        ops.clip(Tensor(np.ones(3)), "a", 1)
+    np.testing.assert_array_equal(ops.clip(Tensor(np.arange(4.0)), [0, 1, 1, 1], 2).data, [0, 1, 2, 2])
