@@ -37,7 +37,8 @@ def backward(roots, grads, retain_graph=False, create_graph=False):
     """
     leaf_grads = _run(roots, grads, retain_graph or create_graph, create_graph, capture=None)
     # No two leaves' .grad share memory, and the caller's grad= arrays never become one.
-    handed = {id(_memory(g)) for g in grads if isinstance(g, np.ndarray)}
+    handed = {id(_memory(g.data if isinstance(g, Tensor) else g))
+              for g in grads if isinstance(g, (np.ndarray, Tensor))}
     with _accumulate_lock:  # concurrent backward passes into one leaf lose nothing
         for t, g in leaf_grads.values():
             if type(g) is ScatterGrad:

@@ -26,12 +26,13 @@ def test_a_retained_gradient_does_not_alias_a_leaf_gradient():
     assert not np.shares_memory(a.grad.data, b.grad.data)
 
 
+@pytest.mark.parametrize("as_tensor", [False, True])
 @pytest.mark.parametrize("root_is_leaf", [True, False])
-def test_the_callers_grad_array_never_becomes_a_gradient(root_is_leaf):
+def test_the_callers_grad_array_never_becomes_a_gradient(root_is_leaf, as_tensor):
     (a,) = leaves([1.0, 2.0])
     root = a if root_is_leaf else a + 0.0
     upstream = np.array([3.0, 4.0])
-    root.backward(upstream)
+    root.backward(Tensor(upstream) if as_tensor else upstream)
     assert not np.shares_memory(a.grad.data, upstream)
     upstream[:] = 0
     np.testing.assert_array_equal(a.grad.data, [3.0, 4.0])
