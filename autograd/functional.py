@@ -397,6 +397,20 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
     return result
 
 
+def _scalar_gradient(func, inputs, v, create_graph, strict, name):
+    """The checked arguments of vhp/hvp and the gradient of the scalar `func` (a graph)."""
+    is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", name)
+    inputs = _preprocess(inputs, create_graph, need_graph=True)
+    v = _v_or_default(v, inputs, is_inputs_tuple, create_graph, name,
+                      "input to the user-provided function is")
+    is_outputs_tuple, outputs = _outputs(func, inputs, name, strict)
+    _single_element_output(outputs, is_outputs_tuple, name)
+    with enable_grad():
+        jac = _autograd_grad(outputs, inputs, create_graph=True)
+    _check_requires_grad(jac, "jacobian", strict)
+    return is_inputs_tuple, inputs, v, is_outputs_tuple, outputs, jac
+
+
 def vhp(func, inputs, v=None, create_graph=False, strict=False):
     """The vector-Hessian product v^T H of a scalar function at `inputs`.
 
@@ -408,15 +422,8 @@ def vhp(func, inputs, v=None, create_graph=False, strict=False):
     >>> vh
     Tensor([ 6., 12.])
     """
-    is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "vhp")
-    inputs = _preprocess(inputs, create_graph, need_graph=True)
-    v = _v_or_default(v, inputs, is_inputs_tuple, create_graph, "vhp",
-                      "input to the user-provided function is")
-    is_outputs_tuple, outputs = _outputs(func, inputs, "vhp", strict)
-    _single_element_output(outputs, is_outputs_tuple, "vhp")
-    with enable_grad():
-        jac = _autograd_grad(outputs, inputs, create_graph=True)
-    _check_requires_grad(jac, "jacobian", strict)
+    is_inputs_tuple, inputs, v, is_outputs_tuple, outputs, jac = _scalar_gradient(
+        func, inputs, v, create_graph, strict, "vhp")
     with _grad_mode(create_graph):
         grads = _autograd_grad(jac, inputs, v, create_graph=create_graph)
         result = _fill_in_zeros(grads, inputs, strict, create_graph, "double_back")
@@ -437,15 +444,9 @@ def hvp(func, inputs, v=None, create_graph=False, strict=False):
     >>> hv
     Tensor([6., 0.])
     """
-    is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "hvp")
-    inputs = _preprocess(inputs, create_graph, need_graph=True)
-    v = _v_or_default(v, inputs, is_inputs_tuple, create_graph, "hvp",
-                      "input to the user-provided function is")
-    is_outputs_tuple, outputs = _outputs(func, inputs, "hvp", strict)
-    _single_element_output(outputs, is_outputs_tuple, "hvp")
+    is_inputs_tuple, inputs, v, is_outputs_tuple, outputs, jac = _scalar_gradient(
+        func, inputs, v, create_graph, strict, "hvp")
     with enable_grad():
-        jac = _autograd_grad(outputs, inputs, create_graph=True)
-        _check_requires_grad(jac, "jacobian", strict)
         u = tuple(Tensor(np.zeros(t.shape, t.dtype), requires_grad=True) for t in inputs)
         double_back = _autograd_grad(jac, inputs, u, create_graph=True)
         _check_requires_grad(jac, "hessian", strict)

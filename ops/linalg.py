@@ -355,8 +355,24 @@ def _qr_square_grad(Q, R, gQ, gR):
     return _mH(call("solve", R, _mH(b)))
 
 
+class _Eigen(Function):
+    """Shared packing of eigh/eig: (..., M + 1, M), row 0 the eigenvalues, then the vectors."""
+
+    def pack(self, w, v):
+        out = np.concatenate([w[..., None, :], v], axis=-2)
+        self.save(out)
+        return out
+
+    def unpack(self, g):
+        """(w, V, gw, gV, identity) from the saved packing and its gradient."""
+        (packed,) = self.saved
+        _threads(g, packed)
+        w, V = packed[..., 0, :], packed[..., 1:, :]
+        return w, V, g[..., 0, :], g[..., 1:, :], _eye(w.shape[-1], w)
+
+
 @register("eigh")
-class Eigh(Function):
+class Eigh(_Eigen):
     """np.linalg.eigh packed as (..., M + 1, M): row 0 the eigenvalues, then the eigenvectors."""
 
     holomorphic = False  # written for PyTorch's convention (conjugate transposes)
@@ -364,17 +380,10 @@ class Eigh(Function):
     def forward(self, a, UPLO="L"):
         _threads(a)
         _square("eigh", a)
-        w, v = np.linalg.eigh(a, UPLO=UPLO)
-        out = np.concatenate([w[..., None, :], v], axis=-2)
-        self.save(out)
-        return out
+        return self.pack(*np.linalg.eigh(a, UPLO=UPLO))
 
     def vjp(self, g):
-        (packed,) = self.saved
-        _threads(g, *self.saved)
-        w, V = packed[..., 0, :], packed[..., 1:, :]
-        gw, gV = g[..., 0, :], g[..., 1:, :]
-        eye = _eye(w.shape[-1], w)
+        w, V, gw, gV, eye = self.unpack(g)
         # F_ij = 1 / (w_j - w_i) off the diagonal, 0 on it (inf for repeated eigenvalues)
         VhgV = _mH(V) @ gV
         with np.errstate(divide="ignore", invalid="ignore"):  # repeated eigenvalues: inf/nan, as PyTorch
@@ -385,7 +394,7 @@ class Eigh(Function):
 
 
 @register("eig")
-class Eig(Function):
+class Eig(_Eigen):
     """np.linalg.eig (general square matrices) packed as (..., M + 1, M): eigenvalues, then eigenvectors."""
 
     holomorphic = False  # PyTorch's linalg_eig_backward, conjugate transposes written out
@@ -393,17 +402,10 @@ class Eig(Function):
     def forward(self, a):
         _threads(a)
         _square("eig", a)
-        w, v = np.linalg.eig(a)
-        out = np.concatenate([w[..., None, :], v], axis=-2)
-        self.save(out)
-        return out
+        return self.pack(*np.linalg.eig(a))
 
     def vjp(self, g):
-        (packed,) = self.saved
-        _threads(g, *self.saved)
-        w, V = packed[..., 0, :], packed[..., 1:, :]
-        gw, gV = g[..., 0, :], g[..., 1:, :]
-        eye = _eye(w.shape[-1], w)
+        w, V, gw, gV, eye = self.unpack(g)
         VhgV = _mH(V) @ gV
         # project onto matrices whose columns keep norm 1 (NumPy's normalisation)
         VhgV = VhgV - _mH(V) @ (V * _row(call("real", _diagonal(VhgV)) if np.iscomplexobj(VhgV) else _diagonal(VhgV)))
