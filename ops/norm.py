@@ -17,6 +17,7 @@ import numpy as np
 
 from autograd.function import Function, register
 from autograd.tensor import apply
+from ops import _reuse
 from ops._blas import gemm_threads
 from ops._util import check_float
 
@@ -60,7 +61,7 @@ def _batch_norm_channels(x, weight, bias, eps):
     C = x.shape[1]
     count = x.size // C
     by_channel = np.moveaxis(x, 1, 0)  # (C, N, ...) views
-    out = np.empty_like(x)  # x's memory layout
+    out = _reuse.empty_like(x)  # x's memory order, dense; reused between steps (no page faults)
     out_by_channel = np.moveaxis(out, 1, 0)
     buffer = np.empty(by_channel.shape[1:], x.dtype)
     flat, ones = buffer.reshape(count), np.ones(count, x.dtype)
@@ -286,23 +287,32 @@ class BatchNorm(_Normalization):
         count = x.size // C
         invstd64 = invstd.reshape(C).astype(np.float64)
         x_by_channel, g_by_channel = np.moveaxis(x, 1, 0), np.moveaxis(g, 1, 0)
-        gx = np.empty_like(x) if self.needs_grad(0) else None
+        gx = _reuse.empty_like(x) if self.needs_grad(0) else None
         gx_by_channel = None if gx is None else np.moveaxis(gx, 1, 0)
         centred = np.empty(x_by_channel.shape[1:], dtype)
-        upstream = np.empty_like(centred)
-        flat_centred, flat_upstream = centred.reshape(count), upstream.reshape(count)
+        flat_centred = centred.reshape(count)
+        # g's channel blocks are read in place when contiguous (conv2d's channel-major
+        # gradient, or C-contiguous g with one sample); else copied into a cached buffer
+        dense_g = g.dtype == dtype and g_by_channel[0].flags.c_contiguous
+        upstream = None if dense_g else np.empty_like(centred)
         ones = np.ones(count, dtype)
         sum_g, sum_gxc = np.empty(C), np.empty(C)
         gemm_threads(0)  # the dots below work on cached data: a second BLAS thread only waits
         for c in range(C):
             np.subtract(x_by_channel[c], dtype.type(self.mean[c]), out=centred)
-            np.copyto(upstream, g_by_channel[c])
+            if dense_g:
+                block = g_by_channel[c]
+                flat_upstream = block.reshape(count)
+            else:
+                block = upstream
+                np.copyto(upstream, g_by_channel[c])
+                flat_upstream = upstream.reshape(count)
             sum_g[c] = flat_upstream @ ones
             sum_gxc[c] = flat_upstream @ flat_centred
             if gx is not None:
                 a = invstd64[c] if weight is None else weight[c] * invstd64[c]
                 centred *= dtype.type(-invstd64[c] ** 2 * sum_gxc[c] / count)
-                centred += upstream
+                centred += block
                 centred -= dtype.type(sum_g[c] / count)  # in cache, not a pass over gx
                 np.multiply(centred, dtype.type(a), out=gx_by_channel[c])
         gw = (invstd64 * sum_gxc).astype(dtype) if self.needs_grad(1) else None

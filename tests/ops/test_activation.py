@@ -94,3 +94,65 @@ def test_softmax_takes_dim():
     np.testing.assert_allclose(ops.log_softmax(x, dim=1).data, ops.log_softmax(x, axis=1).data)
     with pytest.raises(TypeError, match="axis or dim"):
         ops.softmax(x, axis=0, dim=1)
+
+
+def _laid_out(shape, layout, seed, dtype=np.float32):
+    """(N, C, H, W) values C-contiguous, channel-major (conv2d's output) or a padded view."""
+    N, C, H, W = shape
+    r = np.random.default_rng(seed)
+    if layout == "contiguous":
+        return r.standard_normal(shape).astype(dtype)
+    if layout == "channel_major":
+        return r.standard_normal((C, N, H, W)).astype(dtype).transpose(1, 0, 2, 3)
+    return r.standard_normal((C, N, H, W + 3)).astype(dtype)[..., 1:W + 1].transpose(1, 0, 2, 3)
+
+
+@pytest.mark.parametrize("layout", ["contiguous", "channel_major", "padded"])
+@pytest.mark.parametrize("g_layout", ["contiguous", "channel_major", "padded"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_of_large_arrays_in_every_layout(layout, g_layout, dtype):
+    """The block-wise fast path (>= 1 MiB, reused output arrays) gives exactly max(a, 0)
+    and g * (a > 0), in a's dtype, whatever the input's and the gradient's memory layout."""
+    shape = (4, 16, 64, 65)  # 1.0 MiB of float32 and not a multiple of the block size
+    a0 = _laid_out(shape, layout, 0, dtype)
+    a0[0, 0, 0, :3] = [0.0, -0.0, np.nan]
+    g = _laid_out(shape, g_layout, 1, dtype)
+    a = Tensor(a0, requires_grad=True)
+    out = ops.relu(a)
+    assert out.dtype == dtype and out.shape == shape
+    np.testing.assert_array_equal(out.data, np.maximum(a0, 0))
+    out.backward(g)
+    assert a.grad.dtype == dtype
+    np.testing.assert_array_equal(a.grad.data, g * (a0 > 0))  # 0 at 0 and at NaN, as torch
+
+
+def test_relu_outputs_alive_are_never_overwritten():
+    """Outputs come from reused arrays: one still referenced (itself, a view, a saved
+    gradient) is never handed out again."""
+    shape = (2, 16, 128, 64)
+    xs = [_laid_out(shape, "channel_major", seed) for seed in range(3)]
+    first = ops.relu(xs[0])
+    view = ops.relu(xs[1]).data[0]  # only a view of the second output survives
+    a = Tensor(xs[2], requires_grad=True)
+    ops.relu(a).backward(np.ones(shape, np.float32))
+    for _ in range(3):
+        ops.relu(-xs[0]), ops.relu(-xs[1])  # made and freed: their arrays may be reused
+    np.testing.assert_array_equal(first.data, np.maximum(xs[0], 0))
+    np.testing.assert_array_equal(view, np.maximum(xs[1][0], 0))
+    np.testing.assert_array_equal(a.grad.data, (xs[2] > 0).astype(np.float32))
+    assert not np.shares_memory(first.data, view)
+
+
+def test_relu_twice_differentiable_on_the_fast_path_matches_torch():
+    torch = pytest.importorskip("torch")
+    x0 = _laid_out((2, 8, 128, 130), "channel_major", 5, np.float64)  # 2 MiB of float64
+    x = Tensor(x0, requires_grad=True)
+    upstream = np.random.default_rng(6).standard_normal(x0.shape)
+    (g,) = grad((ops.relu(x) * x * Tensor(upstream)).sum(), x, create_graph=True)
+    (g * g).sum().backward()
+    tx = torch.tensor(np.ascontiguousarray(x0), requires_grad=True)
+    (tg,) = torch.autograd.grad((torch.relu(tx) * tx * torch.tensor(upstream)).sum(), tx,
+                                create_graph=True)
+    (tg * tg).sum().backward()
+    np.testing.assert_allclose(g.data, tg.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-12)

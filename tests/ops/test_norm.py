@@ -277,3 +277,62 @@ def test_batch_norm_fast_path_is_twice_differentiable():
     np.testing.assert_allclose(gx.data, tgx.detach().numpy(), rtol=1e-9, atol=1e-11)
     np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-8, atol=1e-10)
     np.testing.assert_allclose(w.grad.data, tw.grad.numpy(), rtol=1e-8, atol=1e-10)
+
+
+def _laid_out(shape, layout, seed, offset=0.0):
+    """float32 (N, C, H, W) values C-contiguous, channel-major or a channel-major view with
+    padded rows (conv2d's output today)."""
+    N, C, H, W = shape
+    r = np.random.default_rng(seed)
+    if layout == "contiguous":
+        return (r.standard_normal(shape) + offset).astype(np.float32)
+    memory = (r.standard_normal((C, N, H, W + 1)) + offset).astype(np.float32)[..., :W]
+    return (memory if layout == "padded" else np.ascontiguousarray(memory)).transpose(1, 0, 2, 3)
+
+
+@pytest.mark.parametrize("x_layout", ["contiguous", "channel_major", "padded"])
+@pytest.mark.parametrize("g_layout", ["contiguous", "channel_major", "padded"])
+def test_batch_norm_float32_in_every_layout_matches_torch(x_layout, g_layout):
+    """The channel-by-channel path (reused output arrays, g's channel blocks read in place
+    when contiguous) against torch in float32: output, three gradients, running stats."""
+    torch = pytest.importorskip("torch")
+    shape = (16, 3, 32, 32)  # 16384 values a channel: the fast path
+    x0 = _laid_out(shape, x_layout, 21, offset=2.0)
+    upstream = _laid_out(shape, g_layout, 22)
+    r = np.random.default_rng(23)
+    w0, b0 = r.uniform(0.5, 1.5, 3).astype(np.float32), r.standard_normal(3).astype(np.float32)
+    mean, var = np.zeros(3, np.float32), np.ones(3, np.float32)
+    ours = [Tensor(a, requires_grad=True) for a in (x0, w0, b0)]
+    out = ops.batch_norm(ours[0], mean, var, ours[1], ours[2], training=True)
+    assert out.grad_fn.saved[0] is None  # the fast path
+    out.backward(upstream)
+    theirs = [torch.tensor(np.ascontiguousarray(a), requires_grad=True) for a in (x0, w0, b0)]
+    t_mean, t_var = torch.zeros(3), torch.ones(3)
+    expected = torch.nn.functional.batch_norm(theirs[0], t_mean, t_var, theirs[1], theirs[2],
+                                              training=True)
+    expected.backward(torch.tensor(np.ascontiguousarray(upstream)))
+    assert out.dtype == np.float32 and out.data.strides == np.empty_like(x0).strides
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(mean, t_mean.numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(var, t_var.numpy(), rtol=1e-5)
+    for t, tt in zip(ours, theirs):
+        assert t.grad.dtype == np.float32
+        np.testing.assert_allclose(t.grad.data, tt.grad.numpy(), rtol=1e-4, atol=1e-4)
+
+
+def test_batch_norm_outputs_alive_are_never_overwritten():
+    """Outputs and input gradients come from reused arrays: live ones are never reused."""
+    shape = (16, 4, 64, 64)  # 1 MiB a channel-major float32 array
+    xs = [_laid_out(shape, "padded", seed) for seed in range(3)]
+    outs = [ops.batch_norm(x, None, None, training=True) for x in xs[:2]]
+    expected = [o.data.copy() for o in outs]
+    x = Tensor(xs[2], requires_grad=True)
+    upstream = _laid_out(shape, "channel_major", 9)
+    ops.batch_norm(x, None, None, training=True).backward(upstream)
+    gx = x.grad.data.copy()
+    for _ in range(3):  # made and freed: their arrays may be reused
+        y = Tensor(xs[0] * 2, requires_grad=True)
+        ops.batch_norm(y, None, None, training=True).backward(upstream * 3)
+    for o, e in zip(outs, expected):
+        np.testing.assert_array_equal(o.data, e)
+    np.testing.assert_array_equal(x.grad.data, gx)
