@@ -8,6 +8,14 @@ windows tile the input exactly (stride == kernel, no padding, sizes divisible) t
 views are the (N, C, OH, KH, OW, KW) reshape of x, and backward writes each offset's
 gradient straight into its view: no padded buffer, no zero fill, no accumulation.
 
+Max pooling saves the winner's kernel offset per window (uint8, 1/KH*KW of x's
+elements). Over tiling windows of an input stored with H, W innermost (C-contiguous,
+or conv2d's channel-major output) the forward reduces each window row first, then the
+rows: the first maximum of each row, then the first row holding the window's maximum,
+is the first maximum in row-major order (PyTorch's winner). 2x2 windows, the common
+case, run as whole-buffer passes (see `_max_2x2`). NaN propagates and, as in
+PyTorch's scan, its window's gradient goes to the last NaN.
+
 Second derivatives: both VJPs are linear in g with constant routing (the saved winner
 offsets, or the window layout). Under `create_graph=True` they get a Tensor g and
 express the scatter as one registered `index_add` (getitem's adjoint) at the flat
@@ -41,6 +49,24 @@ class _Pool2d(Function):
         # the windows tile the input exactly (stride == kernel, no padding, sizes divisible)
         self.tiled = (stride == kernel and padding == (0, 0)
                       and x.shape[2:] == (out_size[0] * kernel[0], out_size[1] * kernel[1]))
+
+    def flat_windows(self, x):
+        """Tiling windows of x as (M, KH, OW, KW) over x's memory (M = N * C * OH, in x's
+        order of N and C), or None when they do not tile or x is not contiguous in a
+        layout with H, W innermost (then the strided views serve)."""
+        if not self.tiled or list(self.layout[2:]) != [2, 3] or x.size == 0:
+            return None
+        xt = x.transpose(self.layout)
+        if not xt.flags.c_contiguous:
+            return None
+        (OH, OW), (KH, KW) = self.out_size, self.kernel
+        return xt.reshape(xt.shape[0] * xt.shape[1] * OH, KH, OW, KW)
+
+    def from_flat(self, a):
+        """An (M, ...) array in x's memory order of N and C as (N, C, OH, ...)."""
+        shape = tuple(self.x_shape[i] for i in self.layout[:2]) + (self.out_size[0],) + a.shape[1:]
+        order = np.argsort(self.layout[:2])
+        return a.reshape(shape).transpose(tuple(order) + tuple(range(2, len(shape))))
 
     def views(self, xp):
         """The (N, C, OH, OW) view of padded xp at every kernel offset, row-major order."""
@@ -97,17 +123,17 @@ class MaxPool2d(_Pool2d):
 
     def forward(self, x, kernel_size, stride=None, padding=0):
         self.setup(x, kernel_size, stride, padding)
-        views = self.views(pad2d(x, self.padding, -np.inf))
-        out = views[0].copy(order="K")  # keeps x's memory layout
-        for view in views[1:]:
-            np.maximum(out, view, out=out)  # NaN propagates, as in PyTorch
-        # arg: kernel offset of the FIRST maximum of each window. Going down from the last
-        # offset, each hit lowers arg to k; plain integer arithmetic on 0/1 masks (much
-        # faster than copyto(..., where=) here).
-        arg = np.full_like(out, len(views) - 1, dtype=np.min_scalar_type(len(views) - 1))
-        for k in range(len(views) - 2, -1, -1):
-            hit = np.equal(views[k], out).view(np.uint8)
-            arg -= hit * (arg - k)  # arg > k before, so no underflow
+        flat = self.flat_windows(x)
+        if flat is not None:
+            tiled_max = _max_2x2 if self.kernel == (2, 2) else _tiled_max
+            out, arg = tiled_max(flat, nan=False)
+            if out.size and np.isnan(out.max()):  # rare: route NaN windows as torch (its last NaN)
+                out, arg = tiled_max(flat, nan=True)
+            self.save(self.from_flat(arg))
+            return self.from_flat(out)
+        out, arg = _first_max(self.views(pad2d(x, self.padding, -np.inf)), nan=False)
+        if out.size and np.isnan(out.max()):
+            out, arg = _first_max(self.views(pad2d(x, self.padding, -np.inf)), nan=True)
         self.save(arg)
         return out
 
@@ -121,6 +147,97 @@ class MaxPool2d(_Pool2d):
             ordered[...] = g
             g = ordered
         return self.scatter(lambda k, out=None: np.multiply(g, arg == k, out=out))
+
+
+def _first_max(views, nan):
+    """Elementwise max of `views` and the index of the winning view, PyTorch's scan order:
+    the first maximum, or with nan=True the last NaN where there is one.
+
+    The winner is the first strictly greater view (ties keep the earlier one); plain
+    integer arithmetic on 0/1 masks updates it (faster than copyto(..., where=)).
+    """
+    dtype = np.min_scalar_type(max(len(views) - 1, 1))
+    if len(views) == 1:
+        return views[0].copy(order="K"), np.zeros(views[0].shape, dtype)
+    best, arg = None, None
+    for k, view in enumerate(views[1:], 1):
+        current = views[0] if best is None else best
+        hit = np.greater(view, current)
+        if nan:
+            hit |= np.isnan(view)
+        hit = hit.view(np.uint8)
+        if arg is None:
+            arg = hit if dtype == np.uint8 else hit.astype(dtype)  # k == 1
+        else:
+            arg += hit * (k - arg)  # arg < k before, so no underflow
+        best = np.maximum(current, view, out=best)  # NaN propagates, as in PyTorch
+    return best, arg
+
+
+def _max_2x2(flat, nan):
+    """_tiled_max for 2x2 windows, in whole-buffer passes (one NumPy loop each).
+
+    NumPy compares strided views without SIMD, and a view of every other row costs one
+    inner loop per row. So each comparison runs over a contiguous buffer against itself
+    shifted by one element (columns) or by one row of the row maxima (rows), and the
+    results are read where they pair a window's elements (the column results as the low
+    byte of uint16 pairs). The offsets are assembled in that (M, 2, OW) space in uint8.
+    """
+    M, _, OW, _ = flat.shape
+    xf = flat.reshape(-1)  # (M * 2 * OW * 2,) in x's memory
+    h = xf.size // 2
+    row_max = np.maximum(xf[0::2], xf[1::2])  # (M * 2 * OW,): max of each window row
+    right = np.empty(xf.size, bool)
+    np.greater(xf[1:], xf[:-1], out=right[:-1])  # at even positions: right > left (ties: left)
+    right[-1] = False
+    if nan:  # torch: a NaN wins over everything before it
+        right[0::2] |= np.isnan(xf[1::2])
+    right = right.view(np.uint16)  # (h,): the low byte says whether the right element wins
+    right = (right if _LOW_FIRST else right >> 8).astype(np.uint8)  # keeps the low byte
+    lower = np.empty(h, bool)
+    np.greater(row_max[OW:], row_max[:-OW], out=lower[:-OW])  # at (m, 0, ow): row 1 wins
+    if nan:
+        lower[:-OW] |= np.isnan(row_max[OW:])
+    # at (m, 0, ow): offset = 2 lower + right[winning row]
+    #                       = right[row 0] + lower * (right[row 1] - right[row 0] + 2)  (mod 256)
+    offset = np.empty(h, np.uint8)
+    part = np.subtract(right[OW:], right[:-OW], out=offset[:-OW])
+    part += 2
+    part *= lower[:-OW].view(np.uint8)
+    part += right[:-OW]
+    rows = row_max.reshape(M, 2, OW)
+    out = np.maximum(rows[:, 0], rows[:, 1])  # (M, OW)
+    return out, offset.reshape(M, 2, OW)[:, 0].copy()
+
+
+_LOW_FIRST = np.array([1, 0], np.uint8).view(np.uint16)[0] == 1  # a little-endian machine
+
+
+def _tiled_max(flat, nan):
+    """Max and first arg-max of tiling windows, from `flat` (M, KH, OW, KW).
+
+    Columns first, then rows: the first maximum along each window row, then the first
+    row holding the window's maximum, is exactly the first maximum in row-major order.
+    The column step is one pass over x read with stride KW; the row step reads the
+    (M, KH, OW) row maxima. Returns (M, OW) max and offsets kh * KW + kw.
+    """
+    M, KH, OW, KW = flat.shape
+    cols = flat.reshape(M * KH * OW, KW)
+    row_max, col_arg = _first_max([cols[:, kw] for kw in range(KW)], nan)
+    row_max, col_arg = row_max.reshape(M, KH, OW), col_arg.reshape(M, KH, OW)
+    out, row_arg = _first_max([row_max[:, kh] for kh in range(KH)], nan)
+    if KH == 1:
+        return out, col_arg[:, 0].copy()
+    if KH == 2:  # the winning row's column: select with 0/1 arithmetic
+        col = col_arg[:, 0] + row_arg * (col_arg[:, 1] - col_arg[:, 0])
+    else:
+        col = np.take_along_axis(col_arg, row_arg[:, None].astype(np.intp), axis=1)[:, 0]
+    dtype = np.min_scalar_type(KH * KW - 1)
+    if KW == 1:
+        return out, row_arg.astype(dtype, copy=False)
+    col = col.astype(dtype, copy=False)
+    col += row_arg.astype(dtype, copy=False) * np.asarray(KW, dtype)
+    return out, col
 
 
 @register("avg_pool2d")

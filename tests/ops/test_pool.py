@@ -216,3 +216,163 @@ def test_lists_are_accepted():
     np.testing.assert_array_equal(out.data, [[[3.0, 2.0]]])
     out = ops.adaptive_avg_pool2d([[[[1.0, 3.0], [2.0, 6.0]]]], 1)
     np.testing.assert_array_equal(out.data, [[[[3.0]]]])
+
+
+# --- max_pool2d's kernels (tiled 2x2 whole-buffer path, other tiled windows, strided views):
+# routing of ties, NaN, memory layouts and dtypes against a plain loop over windows
+
+
+def _reference_max_pool(x, g, kernel, stride, padding):
+    """Out and input gradient by a loop over windows with torch's scan: row-major order,
+    a value wins when it is greater than the best so far or NaN (ties keep the first)."""
+    (KH, KW), (sh, sw), (ph, pw) = kernel, stride, padding
+    N, C, H, W = x.shape
+    xp = np.full((N, C, H + 2 * ph, W + 2 * pw), -np.inf, x.dtype)
+    xp[:, :, ph:ph + H, pw:pw + W] = x
+    OH, OW = g.shape[2:]
+    out = np.empty(g.shape, x.dtype)
+    gx = np.zeros(xp.shape, g.dtype)
+    for n, c, i, j in np.ndindex(N, C, OH, OW):
+        window = xp[n, c, i * sh:i * sh + KH, j * sw:j * sw + KW].ravel()
+        best, k = window[0], 0
+        for m in range(1, window.size):
+            if window[m] > best or np.isnan(window[m]):
+                best, k = window[m], m
+        out[n, c, i, j] = best
+        gx[n, c, i * sh + k // KW, j * sw + k % KW] += g[n, c, i, j]
+    return out, gx[:, :, ph:ph + H, pw:pw + W]
+
+
+def _in_layout(a, channel_major):
+    """a with (C, N, H, W) memory (conv2d's output layout) or C-contiguous."""
+    return np.ascontiguousarray(a.transpose(1, 0, 2, 3)).transpose(1, 0, 2, 3) if channel_major \
+        else np.ascontiguousarray(a)
+
+
+def _pool_grad(x, g, kernel, stride=None, padding=0):
+    t = Tensor(x, requires_grad=True)
+    out = ops.max_pool2d(t, kernel, stride=stride, padding=padding)
+    out.backward(g)
+    return out.data, t.grad.data
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("x_major, g_major", [(False, False), (True, False), (True, True), (False, True)])
+def test_every_2x2_tie_pattern_routes_to_the_first_maximum_in_row_major_order(dtype, x_major, g_major):
+    # all 3**4 windows over {0, 1, 2}: every tie pattern, incl. all-zero windows (as after
+    # relu) and ties between (0, 1) and (1, 0)
+    windows = np.array(np.meshgrid(*[[0, 1, 2]] * 4, indexing="ij")).reshape(4, -1).T  # (81, 4)
+    x = windows.reshape(3, 27, 2, 2).transpose(0, 2, 1, 3).reshape(3, 1, 2, 54).astype(dtype)
+    x = np.concatenate([x, x[:, :, :, ::-1]], axis=1)  # (3, 2, 2, 54): N, C > 1
+    g = np.random.default_rng(10).standard_normal((3, 2, 1, 27)).astype(dtype)
+    x, g = _in_layout(x, x_major), _in_layout(g, g_major)
+    out, gx = _pool_grad(x, g, 2)
+    expected_out, expected_gx = _reference_max_pool(x, g, (2, 2), (2, 2), (0, 0))
+    assert out.dtype == dtype and gx.dtype == dtype
+    np.testing.assert_array_equal(out, expected_out)
+    np.testing.assert_array_equal(gx, expected_gx)  # exactly: g routed, never summed
+    assert np.argsort(gx.strides).tolist() == np.argsort(x.strides).tolist()  # x's memory layout
+    flat_gx = gx.reshape(3, 2, 2, 27, 2).transpose(0, 1, 3, 2, 4).reshape(3, 2, 27, 4)
+    assert (np.count_nonzero(flat_gx, axis=-1) <= 1).all()
+
+
+def test_named_ties():
+    cases = {  # window -> the winner's (row, column)
+        ((0.0, 0.0), (0.0, 0.0)): (0, 0),  # all zero, as after relu
+        ((0.0, 1.0), (1.0, 0.0)): (0, 1),  # (0, 1) before (1, 0)
+        ((0.0, 1.0), (1.0, 1.0)): (0, 1),
+        ((0.0, 0.0), (1.0, 1.0)): (1, 0),
+        ((1.0, 0.0), (0.0, 1.0)): (0, 0),
+        ((-1.0, -2.0), (-1.0, -1.0)): (0, 0),
+    }
+    for window, (i, j) in cases.items():
+        for channel_major in (False, True):
+            x = _in_layout(np.tile(np.array(window, np.float32), (2, 3, 1, 1)), channel_major)
+            _, gx = _pool_grad(x, np.full((2, 3, 1, 1), 2.0, np.float32), 2)
+            expected = np.zeros((2, 2), np.float32)
+            expected[i, j] = 2.0
+            assert (gx == expected).all(), (window, channel_major)
+
+
+GEOMETRY_CASES = [  # kernel, stride, padding, shape: tiled 2x2 (even and odd N, C), other tiled
+    (2, None, 0, (3, 5, 6, 10)),       # windows, non-divisible sizes, overlapping and padded ones
+    (2, None, 0, (1, 1, 2, 2)),
+    ((2, 2), (2, 2), 0, (2, 3, 4, 2)),
+    (3, None, 0, (2, 3, 6, 9)),
+    ((1, 2), None, 0, (2, 3, 3, 8)),  # max_pool1d's form
+    ((2, 1), None, 0, (2, 3, 4, 3)),
+    ((2, 3), None, 0, (2, 2, 4, 9)),
+    (2, None, 0, (2, 3, 7, 9)),       # odd sizes: the last row / column belongs to no window
+    (3, 2, 1, (2, 3, 7, 8)),
+    (2, 1, 0, (2, 2, 5, 5)),
+]
+
+
+@pytest.mark.parametrize("kernel, stride, padding, shape", GEOMETRY_CASES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("x_major, g_major", [(False, False), (True, False), (True, True)])
+def test_max_pool_with_many_ties_matches_the_reference_loop(kernel, stride, padding, shape, dtype,
+                                                            x_major, g_major):
+    r = np.random.default_rng(11)
+    x = np.maximum(r.integers(-2, 3, shape), 0).astype(dtype)  # mostly zero windows, many ties
+    x = _in_layout(x, x_major)
+    out_shape = ops.max_pool2d(x, kernel, stride=stride, padding=padding).shape
+    g = _in_layout(r.standard_normal(out_shape).astype(dtype), g_major)
+    out, gx = _pool_grad(x, g, kernel, stride, padding)
+    kernel2 = kernel if isinstance(kernel, tuple) else (kernel, kernel)
+    stride2 = kernel2 if stride is None else (stride, stride) if isinstance(stride, int) else stride
+    expected_out, expected_gx = _reference_max_pool(x, g, kernel2, stride2, (padding, padding))
+    assert out.dtype == dtype and gx.dtype == dtype
+    np.testing.assert_array_equal(out, expected_out)
+    np.testing.assert_allclose(gx, expected_gx, rtol=1e-6 if dtype == np.float32 else 1e-14, atol=0)
+
+
+@pytest.mark.parametrize("kernel, stride, padding, shape", GEOMETRY_CASES)
+def test_nan_is_routed_as_torch_routes_it(kernel, stride, padding, shape):
+    """NaN propagates to the window's max, and its gradient goes to the last NaN (torch's scan)."""
+    r = np.random.default_rng(12)
+    x = r.integers(0, 3, shape).astype(np.float64)
+    x[r.random(shape) < 0.2] = np.nan
+    out_shape = ops.max_pool2d(x, kernel, stride=stride, padding=padding).shape
+    g = r.standard_normal(out_shape)
+    kernel2 = kernel if isinstance(kernel, tuple) else (kernel, kernel)
+    stride2 = kernel2 if stride is None else (stride, stride) if isinstance(stride, int) else stride
+    expected_out, expected_gx = _reference_max_pool(x, g, kernel2, stride2, (padding, padding))
+    for channel_major in (False, True):
+        out, gx = _pool_grad(_in_layout(x, channel_major), g, kernel, stride, padding)
+        np.testing.assert_array_equal(out, expected_out)  # NaN where the reference has NaN
+        np.testing.assert_allclose(gx, expected_gx, rtol=1e-14, atol=0)  # overlaps add up
+
+
+def test_nan_matches_torch():
+    torch = pytest.importorskip("torch")
+    x = np.array([[np.nan, 1.0, 2.0, np.nan, 5.0, 5.0],
+                  [np.nan, 0.0, np.nan, 1.0, 5.0, np.nan]]).reshape(1, 1, 2, 6)
+    g = np.array([1.0, 2.0, 3.0]).reshape(1, 1, 1, 3)
+    out, gx = _pool_grad(x, g, 2)
+    tx = torch.tensor(x, requires_grad=True)
+    expected = torch.nn.functional.max_pool2d(tx, 2)
+    expected.backward(torch.tensor(g))
+    np.testing.assert_array_equal(out, expected.detach().numpy())
+    np.testing.assert_array_equal(gx, tx.grad.numpy())
+
+
+@pytest.mark.parametrize("kernel, stride, padding, shape", GEOMETRY_CASES)
+@pytest.mark.parametrize("x_major", [False, True])
+def test_max_pool_ties_match_torch_in_float32(kernel, stride, padding, shape, x_major):
+    torch = pytest.importorskip("torch")
+    r = np.random.default_rng(13)
+    x = _in_layout(np.maximum(r.integers(-2, 3, shape), 0).astype(np.float32), x_major)
+    out_shape = ops.max_pool2d(x, kernel, stride=stride, padding=padding).shape
+    g = r.standard_normal(out_shape).astype(np.float32)
+    out, gx = _pool_grad(x, g, kernel, stride, padding)
+    tx = torch.tensor(x, requires_grad=True)
+    expected = torch.nn.functional.max_pool2d(tx, kernel, stride=stride, padding=padding)
+    expected.backward(torch.tensor(g))
+    np.testing.assert_array_equal(out, expected.detach().numpy())
+    np.testing.assert_allclose(gx, tx.grad.numpy(), rtol=1e-6, atol=1e-6)  # overlaps add up
+
+
+def test_max_pool_of_an_empty_batch():
+    out, gx = _pool_grad(np.zeros((0, 3, 4, 4), np.float32), np.zeros((0, 3, 2, 2), np.float32), 2)
+    assert out.shape == (0, 3, 2, 2) and gx.shape == (0, 3, 4, 4) and gx.dtype == np.float32
