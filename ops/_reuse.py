@@ -15,6 +15,16 @@ MIN_BYTES are left to malloc (small blocks are reused without faults there); at 
 MAX_ARRAYS are kept, least recently used dropped first, so the memory held between steps
 is bounded by the few largest activations of a step. Without reference counts (PyPy,
 free-threaded CPython) or with NPGRAD_REUSE=off, every call allocates.
+
+Kept arrays are never freed, and glibc's malloc tunes itself on frees: freeing a large
+mapped block raises its mmap threshold to that size (and its trim threshold to twice
+that), after which such blocks come from the heap and are recycled without faults.
+Arrays kept here no longer teach it that, and the other ops' large arrays went on being
+mapped and unmapped: W7's other ops went from ~2,500 to ~9,500 faults a step. So before
+the first array is kept, one 32 MiB block (glibc's upper bound for that tuning) is
+allocated and freed, untouched: the state any program is in after freeing one such array.
+W7 then makes ~1 page fault a step (2,534 before); the cost is memory malloc keeps for
+reuse: W6's peak RSS growth of 5 W3 steps 30.4 -> 41.8 MiB (torch: 158).
 """
 import os
 import sys
@@ -29,6 +39,8 @@ MAX_ARRAYS = 16  # arrays kept at most (all shapes together)
 _ENABLED = (hasattr(sys, "getrefcount") and not sysconfig.get_config_var("Py_GIL_DISABLED")
             and os.environ.get("NPGRAD_REUSE", "on") != "off")
 _kept = []  # arrays, most recently handed out last
+_PRIME_BYTES = (32 << 20) - (1 << 16)  # just under glibc's DEFAULT_MMAP_THRESHOLD_MAX
+_primed = []
 _lock = threading.Lock()
 
 
@@ -72,6 +84,9 @@ def _take(memory_shape, dtype):
 
 def _keep(owner):
     """Keep a fresh array, dropping the least recently used unused one when full."""
+    if not _primed:
+        _primed.append(True)
+        np.empty(_PRIME_BYTES, np.uint8)  # mapped and unmapped, never touched: no memory used
     if len(_kept) >= MAX_ARRAYS:
         unused = [i for i in range(len(_kept)) if _references(_kept, i) == _UNUSED]
         if not unused:
