@@ -20,9 +20,11 @@ __all__ = ["checkpoint"]
 class Checkpoint(Function):
     """fn(*args) kept as its output only; the VJP recomputes fn and back-propagates."""
 
-    def forward(self, *values, fn=None, n_args=0, rng_state=None, out=None, tensor_args=()):
+    def forward(self, *values, fn=None, n_args=0, rng_state=None, out=None, tensor_args=(),
+                params=()):
         self.save(*values)
         self.fn, self.n_args, self.rng_state, self.tensor_args = fn, n_args, rng_state, tensor_args
+        self.params = params  # the Tensors fn reads besides its arguments (inputs n_args..)
         return out
 
     def _recompute(self, args):
@@ -47,7 +49,7 @@ class Checkpoint(Function):
         leaves = {i: Tensor(values[i], requires_grad=True) for i in wanted if i < self.n_args}
         args = [leaves[i] if i in leaves else Tensor(v) if self.tensor_args[i] else v
                 for i, v in enumerate(values[: self.n_args])]
-        targets = [leaves[i] if i < self.n_args else self.inputs[i] for i in wanted]
+        targets = [leaves[i] if i < self.n_args else self.params[i - self.n_args] for i in wanted]
         found = grad(self._recompute(args), targets, g, allow_unused=True)
         grads = [None] * len(values)
         for i, gi in zip(wanted, found):
@@ -64,8 +66,8 @@ class Checkpoint(Function):
 
         n_args = self.n_args
         slots = [i for i in wanted if i < n_args]
-        params = [self.inputs[i] for i in wanted if i >= n_args]
-        refs = [values[i] if i < n_args else self.inputs[i] for i in wanted]
+        params = [self.params[i - n_args] for i in wanted if i >= n_args]
+        refs = [values[i] if i < n_args else self.params[i - n_args] for i in wanted]
 
         def vjp_flat(*tensors):
             *xs, gg = tensors
@@ -137,7 +139,7 @@ def checkpoint(fn, *args, preserve_rng_state=True, use_reentrant=None):
     if not any(t.requires_grad for t in tensors) and not extra:
         return Tensor(out)
     return apply(Checkpoint, *args, *extra, fn=fn, n_args=len(args), rng_state=rng_state, out=out,
-                 tensor_args=tuple(isinstance(a, Tensor) for a in args))
+                 tensor_args=tuple(isinstance(a, Tensor) for a in args), params=tuple(extra))
 
 
 def _check_output(result):
@@ -161,12 +163,10 @@ def _leaves(root):
         found[id(root)] = root
     while stack:
         node = stack.pop()
-        for t in node.inputs:
-            if t is None:
-                continue
-            if t.grad_fn is None:
+        for t in node.inputs:  # None, a leaf Tensor or the node that made an input
+            if isinstance(t, Tensor):
                 found.setdefault(id(t), t)
-            elif t.grad_fn not in seen:
-                seen.add(t.grad_fn)
-                stack.append(t.grad_fn)
+            elif t is not None and t not in seen:
+                seen.add(t)
+                stack.append(t)
     return list(found.values())

@@ -11,7 +11,7 @@ import weakref
 
 import numpy as np
 
-from autograd.function import ScatterGrad, sum_to
+from autograd.function import Function, ScatterGrad, sum_to
 from autograd.mode import enable_grad, no_grad, state
 from autograd.tensor import Tensor, _clock, _from_op, modified_since
 
@@ -83,11 +83,11 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     for t in inputs:
         if not isinstance(t, Tensor) or not t.requires_grad:
             raise RuntimeError("grad: every input must be a Tensor that requires grad")
-    capture = {id(t): t for t in inputs}
+    capture = {_key(t): t for t in inputs}
     found = _run(outputs, grad_outputs, retain_graph, create_graph, capture=capture)
     result = []
     for t in inputs:
-        entry = found.get(id(t))
+        entry = found.get(_key(t))
         if entry is None:
             if not allow_unused:
                 raise RuntimeError(
@@ -98,6 +98,12 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         else:
             result.append(_owned(entry[1], create_graph))
     return tuple(result)
+
+
+def _key(t):
+    """The id under which the graph knows Tensor t: its own for a leaf, else its node's
+    (nodes hold the results of other ops as the nodes that made them)."""
+    return id(t) if t.grad_fn is None else id(t.grad_fn)
 
 
 def _as_tuple(x):
@@ -124,7 +130,8 @@ def _owned(g, create_graph, handed=None):
 
 
 def _run_hooks(hooks, g, create_graph, tensor):
-    """Run `tensor`'s hooks on its gradient; a replacement must keep shape and dtype kind."""
+    """Run `tensor`'s hooks on its gradient; a replacement must keep shape and dtype kind.
+    (`tensor`, for messages, is None for a non-leaf: its node does not keep it.)"""
     t = g if isinstance(g, Tensor) else _wrap(g)
     for hook in hooks:
         replaced = hook(t)
@@ -132,7 +139,7 @@ def _run_hooks(hooks, g, create_graph, tensor):
             new = replaced if isinstance(replaced, Tensor) else _wrap(np.asarray(replaced))
             if new.shape != t.shape or new.dtype.kind != t.dtype.kind:
                 raise RuntimeError(
-                    f"hook {getattr(hook, '__name__', hook)!r} on {_describe(tensor)} returned a "
+                    f"hook {getattr(hook, '__name__', hook)!r} on {_describe(t if tensor is None else tensor)} returned a "
                     f"gradient of shape {new.shape} and dtype {new.dtype}; expected shape "
                     f"{t.shape} and a {t.dtype} gradient"
                 )
@@ -142,6 +149,8 @@ def _run_hooks(hooks, g, create_graph, tensor):
 
 def _describe(tensor):
     """'tensor 'w2' of shape (3, 2)' for messages (the name when one is known)."""
+    if isinstance(tensor, Function):  # a node standing for its output
+        return f"the result of {tensor.name} of shape {tensor.out_shape}"
     name = getattr(tensor, "name", None)
     return f"tensor {name!r} of shape {tensor.shape}" if name else f"a tensor of shape {tensor.shape}"
 
@@ -185,7 +194,7 @@ def _run(roots, root_grads, retain_graph, create_graph, capture):
     for root, g in zip(roots, root_grads):
         g = _seed(root, g, create_graph)
         node = root.grad_fn
-        if capture is not None and id(root) in capture:
+        if capture is not None and _key(root) in capture:
             _accumulate(found, root, g)
         if node is None:
             if capture is None:
@@ -209,7 +218,7 @@ def _run(roots, root_grads, retain_graph, create_graph, capture):
             if type(g) is ScatterGrad:
                 g = g.dense()
             if node.hooks is not None:
-                g = _run_hooks(node.hooks, g, create_graph, _from_op(node.out, node))
+                g = _run_hooks(node.hooks, g, create_graph, None)
             saved = node.saved
             if saved is None:
                 raise RuntimeError(RELEASED.format(op=node.name))
@@ -232,16 +241,19 @@ def _run(roots, root_grads, retain_graph, create_graph, capture):
             for t, gi in zip(node.inputs, input_grads):
                 if t is None or gi is None:
                     continue
-                data = t.data
-                if gi.shape != data.shape:
-                    gi = _sum_to_input(node, gi, t)
-                if gi.dtype is not data.dtype and gi.dtype != data.dtype:
-                    if gi.dtype.kind == "c" and data.dtype.kind != "c":
+                if isinstance(t, Function):  # the result of another op: its node
+                    parent, shape, dtype = t, t.out_shape, t.out_dtype
+                else:  # a leaf
+                    parent, data = None, t.data
+                    shape, dtype = data.shape, data.dtype
+                if gi.shape != shape:
+                    gi = _sum_to_input(node, gi, shape)
+                if gi.dtype is not dtype and gi.dtype != dtype:
+                    if gi.dtype.kind == "c" and dtype.kind != "c":
                         gi = np.real(gi)  # a real input's share of a complex gradient
-                    gi = gi.astype(data.dtype)
+                    gi = gi.astype(dtype)
                 if capture is not None and id(t) in capture:
                     _accumulate(found, t, gi)
-                parent = t.grad_fn
                 if parent is None:
                     if capture is None:
                         _accumulate(found, t, gi)
@@ -275,8 +287,9 @@ def _check_unmodified(node):
     """Raise if an array the node saved was changed in place after the node was recorded."""
     for s in node.saved:
         if isinstance(s, np.ndarray) and modified_since(s, node.epoch):
-            owner = next((t for t in node.inputs if t is not None and _memory(t.data) is _memory(s)), None)
-            what = _describe(owner) if owner is not None else f"an array of shape {s.shape}"
+            what = next((_describe(t) for t in node.inputs if t is not None and (
+                t.out_id in (id(s), id(_memory(s))) if isinstance(t, Function)
+                else _memory(t.data) is _memory(s))), f"an array of shape {s.shape}")
             raise RuntimeError(MODIFIED.format(op=node.name, what=what))
 
 
@@ -310,10 +323,10 @@ def _count_consumers(starts, needed=None):
     push = stack.append
     while stack:
         for t in stack.pop().inputs:
-            if t is None:
+            if not isinstance(t, Function):  # None or a leaf
                 continue
-            parent = t.grad_fn
-            if parent is None or needed is not None and parent not in needed:
+            parent = t
+            if needed is not None and parent not in needed:
                 continue
             if parent in deps:
                 deps[parent] += 1
@@ -332,15 +345,13 @@ def _leading_to(starts, capture):
     while stack:
         node, expanded = stack.pop()
         if expanded:
-            leads[node] = any(
-                t is not None and (id(t) in capture or leads.get(t.grad_fn, False))
-                for t in node.inputs
-            )
+            leads[node] = any(t is not None and (id(t) in capture or isinstance(t, Function)
+                                                 and leads.get(t, False)) for t in node.inputs)
         elif node not in leads:
             leads[node] = False  # until expanded (a DAG: never read before that)
             stack.append((node, True))
-            stack.extend((t.grad_fn, False) for t in node.inputs
-                         if t is not None and t.grad_fn is not None and t.grad_fn not in leads)
+            stack.extend((t, False) for t in node.inputs
+                         if isinstance(t, Function) and t not in leads)
     return {node for node, flag in leads.items() if flag}
 
 
@@ -362,24 +373,27 @@ def _vjp_with_graph(node, g):
 
 def _saved_tensor(node, s):
     """Re-wrap a saved array as the Tensor it came from, so the graph stays connected."""
-    if s is node.out:
+    if s is node.out and s is not None:  # the rule saved its output (maybe a NumPy scalar)
         return _from_op(s, node)
     if not isinstance(s, np.ndarray):
         return s
     for t in node.inputs:
-        if t is not None and t.data is s:
+        if isinstance(t, Function):
+            if t.out_id == id(s):  # another op's result (its Tensor may be gone): re-made
+                return _from_op(s, t)
+        elif t is not None and t.data is s:
             return t
     return _wrap(s)  # a constant for differentiation: a mask, an index, a non-grad input
 
 
-def _sum_to_input(node, g, t):
+def _sum_to_input(node, g, shape):
     try:
-        g = sum_to(g, t.shape)
+        g = sum_to(g, shape)
     except ValueError:
         g = None
-    if g is None or g.shape != t.shape:
+    if g is None or g.shape != shape:
         raise AssertionError(
             f"{node.name}: VJP returned a gradient that cannot be summed to its input's "
-            f"shape {t.shape}"
+            f"shape {shape}"
         )
     return g

@@ -27,11 +27,14 @@ def register(name):
 class Function:
     """One node of the graph: a forward rule, its VJP, and what backward needs.
 
-    Attributes set by the engine: `inputs` (per input, the Tensor if it needs a
-    gradient, else None), `out` (the output array, used to re-wrap saved outputs for
-    higher order), `saved` (what `save` stored; None once released), `hooks` (of
-    the output tensor, `retain_grad` included) and `site` (creation site, in anomaly
-    mode only).
+    Attributes set by the engine: `inputs` (per input that needs a gradient, the leaf
+    Tensor, or the node that made it for the result of another op; else None), the
+    output's `out_shape`, `out_dtype` and `out_id` (its array's id, to recognise it
+    among a consumer's saved arrays), `out` (the output array only if the rule saved
+    it), `saved` (what `save` stored; None once released), `hooks` (of the output
+    tensor, `retain_grad` included) and `site` (creation site, in anomaly mode only).
+    Nodes hold neither their inputs' nor their output's Tensors or arrays: an
+    intermediate result that no rule saved is freed as soon as its Tensor is dropped.
 
     `twice_differentiable = False` marks a rule whose VJP saves derived arrays that
     are not constants: `create_graph=True` through it raises instead of giving a
@@ -44,7 +47,7 @@ class Function:
     writes the convention out itself.
     """
 
-    __slots__ = ("inputs", "saved", "out", "__dict__")
+    __slots__ = ("inputs", "saved", "out", "out_shape", "out_dtype", "out_id", "__dict__")
     name = "function"
     twice_differentiable = True
     holomorphic = True

@@ -492,12 +492,11 @@ class _Replay:
     def __init__(self, node):
         args, params, _ = node.traced
         self.cls = type(node)
-        self.positions = [
-            i for i, t in enumerate(node.inputs)
-            if t is not None and t.dtype.kind == "f"
+        self.positions = [  # the traced arguments that needed a gradient, floats only
+            i for i, (t, a) in enumerate(zip(node.inputs, args))
+            if t is not None and a.dtype.kind == "f"
         ]
-        self.args = [_float64(node.inputs[i] if i < len(node.inputs) and node.inputs[i] is not None else a)
-                     for i, a in enumerate(args)]
+        self.args = [_float64(a) for a in args]  # the traced arguments: Tensors, data kept
         self.params = {k: _float64(v) for k, v in params.items()}
         self.default_rng = copy.deepcopy(state.rng)
         self.inputs = [Tensor(self.args[i], requires_grad=True) for i in self.positions]

@@ -42,7 +42,7 @@ def apply(cls, *args, **params):
         if isinstance(a, Tensor):
             arrays[i] = a.data
             if a._requires_grad:
-                inputs[i] = a
+                inputs[i] = a if a.grad_fn is None else a.grad_fn  # see Function.inputs
                 needs = True
         elif isinstance(a, list):
             arrays[i] = _list_array(a)
@@ -53,14 +53,10 @@ def apply(cls, *args, **params):
     out = node.forward(*arrays, **params)
     fast = state.fast
     if fast == GENERAL and state.anomaly:
-        node.inputs = inputs
-        node.out = out
+        node.inputs = [a if isinstance(a, Tensor) and a._requires_grad else None for a in args]
         state.anomaly.forward(node, out)
     if needs and (fast == RECORD or fast == GENERAL and state.grad_enabled):
-        node.inputs = inputs
-        node.out = out
-        node.epoch = _clock[0]
-        result = _from_op(out, node)
+        result = _record(node, inputs, out)
         if state.trace is not None:
             state.trace(result, args, params)
         return result
@@ -76,10 +72,7 @@ def _unary(cls, a):
     node.saved = ()
     out = node.forward(a.data)
     if fast and a._requires_grad:
-        node.inputs = (a,)
-        node.out = out
-        node.epoch = _clock[0]
-        return _from_op(out, node)
+        return _record(node, (a if a.grad_fn is None else a.grad_fn,), out)
     return _from_op(out, None)
 
 
@@ -103,11 +96,30 @@ def _binary(cls, a, b):
         out = node.forward(_scalar(a, data.dtype) if type(a) in _PY_NUMBERS else _other(a), data)
         inputs = (None, b if b._requires_grad else None)
     if fast and (inputs[0] is not None or inputs[1] is not None):
-        node.inputs = inputs
-        node.out = out
-        node.epoch = _clock[0]
-        return _from_op(out, node)
+        a, b = inputs
+        return _record(node, (a if a is None or a.grad_fn is None else a.grad_fn,
+                              b if b is None or b.grad_fn is None else b.grad_fn), out)
     return _from_op(out, None)
+
+
+def _record(node, inputs, out):
+    """Make `node` a graph node with these inputs (see `Function.inputs`); its output Tensor.
+
+    The node keeps its output's shape, dtype and identity, not the array (only a rule
+    that saved its output keeps it, as `out`): an intermediate result no rule saved is
+    freed as soon as its Tensor is dropped, as in PyTorch.
+    """
+    node.inputs = inputs
+    node.out = None
+    for s in node.saved:
+        if s is out:  # the rule saved its own output
+            node.out = out
+            break
+    node.epoch = _clock[0]
+    result = _from_op(out, node)
+    data = result.data  # (a NumPy scalar output is wrapped as a new 0-d array)
+    node.out_shape, node.out_dtype, node.out_id = data.shape, data.dtype, id(data)
+    return result
 
 
 def _other(x):

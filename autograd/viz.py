@@ -178,6 +178,20 @@ def _path(node):
     return traced[2] if traced else ()
 
 
+class _Result:
+    """An op's result as the graph knows it once its Tensor is gone (nodes keep no
+    Tensors): shape and dtype, and the array only while a rule keeps it saved."""
+
+    name, grad, requires_grad = None, None, True
+
+    def __init__(self, node, consumer):
+        self.grad_fn, self.shape, self.dtype = node, node.out_shape, node.out_dtype
+        self.ndim = len(self.shape)
+        kept = [node.out] + [a for a in consumer.saved or () if id(a) == node.out_id]
+        kept = [a for a in kept if a is not None]
+        self.data = np.asarray(kept[0]) if kept else None  # None: freed
+
+
 class _Walk:
     """Everything reachable from the roots: items keyed by identity, data-flow edges."""
 
@@ -185,6 +199,7 @@ class _Walk:
         self.items = {}  # key -> _Item; ops keyed by the node, tensors by ('t', ...)
         self.ops = []  # nodes, breadth-first from the roots
         self.edges = {}  # (source key, target key) -> None, ordered
+        self.out_dtypes = {}  # node -> dtype of its output (nodes keep no output array)
         queue = deque()
         for label, root in _root_items(roots):
             if isinstance(root, Function):
@@ -200,7 +215,7 @@ class _Walk:
             node = queue.popleft()
             traced = getattr(node, "traced", None)
             args = traced[0] if traced else ()
-            promoting = _promotes(node, args)
+            promoting = _promotes(node, args, self.out_dtypes.get(node))
             for i, t in enumerate(getattr(node, "inputs", None) or ()):
                 if t is None:  # a non-differentiable argument: drawn if it is a Tensor
                     t = args[i] if i < len(args) else None
@@ -210,6 +225,9 @@ class _Walk:
                             self.items[key] = _Item(t, "constant")
                             self.edges[key, node] = None
                         continue
+                elif isinstance(t, Function):  # another op's result: the traced Tensor, or
+                    arg = args[i] if i < len(args) else None  # what the graph knows of it
+                    t = arg if isinstance(arg, Tensor) and arg.grad_fn is t else _Result(t, node)
                 self.edges[self._tensor(t, queue), node] = None
 
     def _visit_op(self, node, queue):
@@ -224,6 +242,7 @@ class _Walk:
         if key not in self.items:
             self.items[key] = _Item(t, _tensor_kind(t), label=t.name)
             if node is not None:
+                self.out_dtypes[node] = t.dtype
                 self._visit_op(node, queue)
                 self.edges[node, key] = None
         return key
@@ -248,14 +267,8 @@ def _is_numeric(value):
     return isinstance(value, (np.ndarray, np.generic, int, float, complex)) and not isinstance(value, bool)
 
 
-def _out_dtype(node):
-    out = getattr(node, "out", None)
-    return out.dtype if isinstance(out, np.ndarray) else None
-
-
-def _promotes(node, args):
-    """Whether a non-Tensor operand of a traced op changed its result's dtype."""
-    dtype = _out_dtype(node)
+def _promotes(node, args, dtype):
+    """Whether a non-Tensor operand of a traced op changed its result's dtype `dtype`."""
     if dtype is None or node.name == "astype" or not args:
         return False
     tensors = [a.dtype for a in args if isinstance(a, Tensor)]
@@ -263,10 +276,10 @@ def _promotes(node, args):
     return bool(tensors and others) and dtype not in tensors
 
 
-def _dtype_change(node):
-    """'float32 → float64' when an op's result dtype is none of its graph inputs' dtypes."""
-    dtype = _out_dtype(node)
-    inputs = [t.dtype for t in (getattr(node, "inputs", None) or ()) if t is not None]
+def _dtype_change(node, dtype):
+    """'float32 → float64' when an op's result dtype `dtype` is none of its graph inputs'."""
+    inputs = [t.out_dtype if isinstance(t, Function) else t.dtype
+              for t in (getattr(node, "inputs", None) or ()) if t is not None]
     if dtype is None or not inputs or dtype in inputs or node.name == "astype":
         return None
     return f"{' / '.join(sorted({str(d) for d in inputs}))} → {dtype}"
@@ -463,7 +476,8 @@ def _emit(walk, layout, highlight, hidden, notes, show_data, rankdir):
             path, nodes = layout.groups[unit]
             place, attrs = path[:-1], _group_attrs(path, nodes, unit in highlight)
         else:
-            place, attrs = walk.items[unit].path, _op_attrs(unit, unit in highlight)
+            place, attrs = walk.items[unit].path, _op_attrs(unit, unit in highlight,
+                                                             walk.out_dtypes.get(unit))
         _add(clusters, paths, place, node_id(unit), attrs)
     for key in layout.tensors:
         item = walk.items[key]
@@ -510,7 +524,7 @@ def _small(text, color="#555555"):
     return f'<FONT POINT-SIZE="9" COLOR="{color}">{html.escape(text)}</FONT>'
 
 
-def _op_attrs(node, red):
+def _op_attrs(node, red, out_dtype):
     lines = [f"<B>{html.escape(node.name)}</B>"]
     traced = getattr(node, "traced", None)
     color = "#ffffff" if red else "#555555"
@@ -518,7 +532,7 @@ def _op_attrs(node, red):
         text = _params_text(type(node), traced[1])
         if text:
             lines.append(_small(text, color))
-    change = _dtype_change(node)
+    change = _dtype_change(node, out_dtype)
     if change:
         lines.append(_small(change, "#ffffff" if red else "#b35900"))
     saved = _saved_text(node)
@@ -563,7 +577,7 @@ def _constant_attrs(value):
 
 def _tensor_attrs(item, show_data):
     t = item.obj
-    if not isinstance(t, Tensor):
+    if not isinstance(t, (Tensor, _Result)):
         return _constant_attrs(t)
     lines = []
     if item.label:
@@ -575,7 +589,9 @@ def _tensor_attrs(item, show_data):
         lines.append(html.escape(f"‖∇‖ = {float(np.linalg.norm(np.ravel(grad.data))):.4g}"))
     elif t.requires_grad and t.grad_fn is None:
         lines.append('<FONT COLOR="#999999"><I>∇ not computed</I></FONT>')
-    if show_data:
+    if show_data and t.data is None:  # outside trace(), the graph keeps saved arrays only
+        lines.append(_small("(not kept by the graph)", "#999999"))
+    elif show_data:
         text = np.array2string(t.data, precision=3, threshold=8, edgeitems=2, max_line_width=36)
         lines.extend(_small(line, "#333333") for line in text.splitlines()[:6])
     kind = "output" if item.root else item.kind

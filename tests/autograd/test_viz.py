@@ -336,3 +336,20 @@ def test_dtype_change_is_marked_without_tracing():
     assert "float32 → float64" in nodes[mul]
     z = x.astype(np.float64).sum()  # an explicit cast says so already in its own name
     assert not labelled(parse(viz.draw(z))[0], "→")
+
+
+def test_outside_trace_intermediates_are_drawn_from_the_graph_which_keeps_saved_arrays_only():
+    x = Tensor(np.ones((2, 3), dtype=np.float32), requires_grad=True)
+    y = ((x * 2.0).exp() + 1.0).sum()  # exp saves its output; mul's and add's are not kept
+    kept = x.tanh()  # tanh saves its output too
+    z = y + kept.sum()
+    nodes, _ = parse(viz.draw(z, show_data=True))
+    gone = [n for n, attrs in nodes.items() if "(not kept by the graph)" in attrs]
+    assert len(gone) == 4  # mul, add, y = sum and kept.sum(): shape and dtype only
+    assert sum("2×3 float32" in nodes[n] for n in gone) == 2
+    assert sum("7.389" in attrs for attrs in nodes.values()) == 1  # exp's saved output
+    assert sum("0.762" in attrs for attrs in nodes.values()) == 1  # tanh's
+    with viz.trace():  # traced graphs keep every argument: all values are shown
+        z = ((x * 2.0).exp() + 1.0).sum() + x.tanh().sum()
+    nodes, _ = parse(viz.draw(z, show_data=True))
+    assert not any("(not kept by the graph)" in attrs for attrs in nodes.values())
