@@ -158,7 +158,8 @@ def _first_max(views, nan):
     """
     dtype = np.min_scalar_type(max(len(views) - 1, 1))
     if len(views) == 1:
-        return views[0].copy(order="K"), np.zeros(views[0].shape, dtype)
+        out = views[0].copy(order="K")  # keeps x's memory layout
+        return out, np.zeros_like(out, dtype=dtype)
     best, arg = None, None
     for k, view in enumerate(views[1:], 1):
         current = views[0] if best is None else best

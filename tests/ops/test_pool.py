@@ -373,6 +373,19 @@ def test_max_pool_ties_match_torch_in_float32(kernel, stride, padding, shape, x_
     np.testing.assert_allclose(gx, tx.grad.numpy(), rtol=1e-6, atol=1e-6)  # overlaps add up
 
 
+@pytest.mark.parametrize("kernel, stride, padding, shape", GEOMETRY_CASES[:4])
+def test_channels_last_input_takes_the_strided_views(kernel, stride, padding, shape):
+    r = np.random.default_rng(14)
+    x = np.maximum(r.integers(-2, 3, shape), 0).astype(np.float32)
+    x_last = np.ascontiguousarray(x.transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2)  # (N, H, W, C) memory
+    g = r.standard_normal(ops.max_pool2d(x, kernel, stride=stride, padding=padding).shape).astype(np.float32)
+    out, gx = _pool_grad(x_last, g, kernel, stride, padding)
+    expected_out, expected_gx = _pool_grad(x, g, kernel, stride, padding)
+    np.testing.assert_array_equal(out, expected_out)
+    np.testing.assert_array_equal(gx, expected_gx)
+    assert np.argsort(gx.strides).tolist() == np.argsort(x_last.strides).tolist()
+
+
 def test_max_pool_of_an_empty_batch():
     out, gx = _pool_grad(np.zeros((0, 3, 4, 4), np.float32), np.zeros((0, 3, 2, 2), np.float32), 2)
     assert out.shape == (0, 3, 2, 2) and gx.shape == (0, 3, 4, 4) and gx.dtype == np.float32
