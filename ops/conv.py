@@ -25,8 +25,8 @@ the others under create_graph. Plain backward runs the array kernels below direc
 block moves, and chunks of samples (a few MiB of columns at a time) that keep the
 columns cache-warm for their GEMM and out of the step's peak memory. Backward rebuilds
 columns (of x or of g) instead of keeping the forward's (W3/W4/W6 measurements in
-issue 3's note). Chunks are independent: `run_chunks` spreads them over worker threads
-when the BLAS thread policy (ops/_blas.py) allows more than one thread.
+issue 3's note). Chunks are independent: `run_chunks` deals them to two lanes that run
+in parallel threads on a quiet machine (see LANES), with the same results either way.
 
 Tried for W4's forward and not kept (float32, CPU time on one thread, alternating rounds,
 issue 12): Winograd F(2x2, 3x3) with 16 batched GEMMs, chunks of 1-4 samples, 1.19-1.42x
@@ -123,6 +123,7 @@ class Windows:
     # GEMM calls than with smaller chunks), and it keeps the peak memory of a training
     # step well under PyTorch's.
     chunk_bytes = 4 * 2 ** 20
+    lanes = 2  # the most threads `run_chunks` runs chunks in (ops/conv.py: LANES)
 
     def __init__(self, x_shape, kernel, stride, padding, dilation, op="conv2d", itemsize=4,
                  gap=None):
@@ -147,6 +148,7 @@ class Windows:
         self.width = row if stride[1] == 1 and 0 <= 8 * (row - OW) <= OW else OW  # OWc
         per_sample = C * kernel[0] * kernel[1] * self.out_size[0] * self.width * itemsize
         count = -(-N * per_sample // self.chunk_bytes)  # chunks, rounded up
+        count = max(count, min(self.lanes, N))  # a chunk for each lane of `run_chunks`
         self.chunk = max(1, -(-N // max(count, 1)))  # samples per chunk, evenly spread
 
     def chunks(self, size=None):
@@ -312,36 +314,39 @@ def col2im(cols, x_shape, kernel, stride=(1, 1), padding=(0, 0), dilation=(1, 1)
 # result can be differentiated again; plain backward runs the kernels directly.
 
 
-# Chunks of samples are independent, so the kernels can run them in `WORKERS` threads with
-# one BLAS thread each (NumPy releases the GIL in copies and GEMMs), when the BLAS policy
-# (ops/_blas.py) grants more than one thread. Off (1) by default: at load 1.5 on the 2-core
-# machine, W4 took 1.02-1.30x and W3 1.14x the time of serial chunks with 2-thread GEMMs
-# (11 alternating rounds each); it only won when the policy's busy check missed a load
-# (W4 549 vs 3062 ms at load 11 with BLAS forced to 2 threads).
-WORKERS = 1
+# Chunks of samples are independent. `run_chunks` deals them round-robin to LANES lanes,
+# each adding its chunks' partial weight gradients in chunk order, and runs the lanes in
+# parallel threads with one BLAS thread each (NumPy releases the GIL in copies and GEMMs)
+# when the BLAS policy (ops/_blas.py) grants more than one thread, i.e. on a quiet
+# machine: one thread's im2col, col2im and bias passes then overlap the other's GEMM,
+# where serial chunks leave a core idle in every pass but the GEMM. Beside a busy core
+# the lanes run one after the other in the calling thread. The chunks and the order of
+# every sum are the same either way: results are the same floats on a quiet or a busy
+# machine. Measured (issue 12, float32, 2 cores, alternating rounds, medians;
+# conv_forward + conv_gradients against serial chunks with 2-thread GEMMs):
+# (64,32,32,32) x (64,32,3,3) 0.70-0.80x the time, W4 0.82-0.88x, W3's 7x7 first layer
+# 1.00x, the whole W7 step 0.82x. (At load 1.5, with 8 sessions on the machine, an earlier
+# measurement of a shared-queue version had found 1.02-1.30x.)
+LANES = Windows.lanes
 _pool = []
 
 
 def run_chunks(work, windows, flops):
-    """Results of `work(queue, n)` per worker, every worker taking (start, stop) chunks of
-    at most n samples from one shared queue until it is empty: just the calling thread
-    when the BLAS policy grants a chunk's GEMM of `flops` multiply-adds a single thread,
-    else also WORKERS - 1 pool threads, each GEMM with a single BLAS thread, on chunks
-    1/WORKERS the size (so that the column buffers take the same memory in all). A shared
-    queue (not fixed halves) keeps both busy when one is descheduled."""
+    """[work(chunks of lane 0, n), work(chunks of lane 1, n), ...] for the lanes that got
+    chunks (n: the most samples in a chunk), in parallel threads when the BLAS policy
+    grants a GEMM of `flops` multiply-adds more than one thread, else one after the other."""
+    chunks = windows.chunks()
+    lanes = [chunks[i::LANES] for i in range(min(LANES, len(chunks)))]
     threads = gemm_threads(flops)
-    workers = min(WORKERS, threads or 1, windows.x_shape[0])
-    if workers < 2:
-        return [work(iter(windows.chunks()), windows.chunk)]
-    n = -(-windows.chunk // workers)
-    gemm_threads(0)  # one BLAS thread per worker
+    if len(lanes) < 2 or not threads or threads < 2:
+        return [work(lane, windows.chunk) for lane in lanes]
+    gemm_threads(0)  # one BLAS thread per lane
     if not _pool:
         from concurrent.futures import ThreadPoolExecutor
 
-        _pool.append(ThreadPoolExecutor(WORKERS - 1, thread_name_prefix="npgrad-conv"))
-    queue = iter(windows.chunks(n))  # next() on a list iterator is atomic under the GIL
-    futures = [_pool[0].submit(work, queue, n) for _ in range(workers - 1)]
-    first = work(queue, n)
+        _pool.append(ThreadPoolExecutor(LANES - 1, thread_name_prefix="npgrad-conv"))
+    futures = [_pool[0].submit(work, lane, windows.chunk) for lane in lanes[1:]]
+    first = work(lanes[0], windows.chunk)
     return [first] + [f.result() for f in futures]
 
 
@@ -358,12 +363,12 @@ def conv_forward(x, weight, bias, windows, groups, grad_output=None):
     out = np.empty((groups, F // groups, windows.positions(N)), dtype)
     b = None if bias is None else bias.reshape(groups, -1, 1).astype(dtype, copy=False)
 
-    def work(queue, n):
+    def work(chunks, n):
         fill, gw = windows.column_filler(x, n), None
         if grad_output is not None:
             g_of = windows.gradient_filler(grad_output, groups, n)
             gw = np.zeros(w2.transpose(0, 2, 1).shape, np.result_type(x, grad_output))
-        for start, stop in queue:
+        for start, stop in chunks:
             cols = fill(start, stop).reshape(groups, -1, windows.positions(stop - start))
             part = out[:, :, windows.positions(start):windows.positions(stop)]
             np.matmul(w2, cols, out=part)
@@ -429,14 +434,14 @@ def gradients_by_correlation(g, x, weight, weight_shape, windows, groups):
         w2 = np.ascontiguousarray(flipped.transpose(0, 2, 1, 3, 4)).reshape(groups, Cg, -1)
         gx = np.empty((groups, Cg, gwin.positions(N)), np.result_type(g, weight))
 
-    def work(queue, n):
+    def work(chunks, n):
         gw = wide = None
         if x is not None:
             gw = np.zeros((groups, F // groups * KH * KW, Cg), np.result_type(g, x))
             # x of a chunk of samples as (C, n, H, OWc), zeros in the junk columns
             wide = np.zeros((C, n, H, gwin.width), gw.dtype)
         fill = gwin.column_filler(g, n)
-        for start, stop in queue:
+        for start, stop in chunks:
             positions = gwin.positions(stop - start)
             gcols = fill(start, stop).reshape(groups, -1, positions)  # (F, KH, KW, n, H, OWc)
             if gx is not None:
@@ -469,14 +474,14 @@ def gradients_by_col2im(g, x, weight, weight_shape, windows, groups):
         w2 = weight.reshape(groups, F // groups, -1)  # (G, F/G, C/G*KH*KW)
         gx = windows.input_buffer(dtype)  # col2im of different samples: disjoint rows
 
-    def work(queue, n):
+    def work(chunks, n):
         gw = None
         if x is not None:
             gw = np.zeros((groups, int(np.prod(weight_shape[1:])), F // groups),
                           np.result_type(g, x))  # (G, C/G*KH*KW, F/G)
             columns = windows.column_filler(x, n)
         g_of = windows.gradient_filler(g, groups, n)
-        for start, stop in queue:
+        for start, stop in chunks:
             g_chunk = g_of(start, stop)
             if gx is not None:
                 gcols = np.matmul(w2.transpose(0, 2, 1), g_chunk)  # (G, C/G*KH*KW, positions)

@@ -207,8 +207,8 @@ def test_output_size_formula(stride, padding):
 @pytest.mark.parametrize("filters", [6, 4])  # input gradient by col2im, by correlation
 @pytest.mark.parametrize("wide", [False, True])
 def test_sample_chunks_give_the_same_result(monkeypatch, wide, filters, workers, tiny):
-    """One sample per chunk (tiny) or the whole batch in one chunk, which two workers
-    split into chunks of 3 and 2 samples: the same numbers as one chunk in one thread."""
+    """One sample per chunk (tiny) or the default chunks (one for each of the two lanes),
+    in one thread or two: the same numbers as the default run."""
     r = np.random.default_rng(6)
     x = r.standard_normal((5, 4, 6, 20 if wide else 6))
     w = r.standard_normal((filters, 2, 3, 3))
@@ -225,22 +225,44 @@ def test_sample_chunks_give_the_same_result(monkeypatch, wide, filters, workers,
         monkeypatch.setattr(conv_module.Windows, "chunk_bytes", 1)  # one sample per chunk
         assert conv_module.Windows(x.shape, (3, 3), (1, 1), (1, 1), (1, 1)).chunks() == [
             (n, n + 1) for n in range(5)]
+    else:
+        assert conv_module.Windows(x.shape, (3, 3), (1, 1), (1, 1), (1, 1)).chunks() == [
+            (0, 3), (3, 5)]
     threads = []
     original = conv_module.run_chunks
 
     def spy(work, windows, flops):
-        results = original(lambda queue, n: threads.append(threading.get_ident())
-                           or work(queue, n), windows, flops)
-        assert len(results) == workers
+        results = original(lambda chunks, n: threads.append(threading.get_ident())
+                           or work(chunks, n), windows, flops)
+        assert len(results) == conv_module.LANES  # one result per lane
         return results
 
     monkeypatch.setattr(conv_module, "run_chunks", spy)
     # the BLAS policy grants `workers` threads whatever the size (as for large GEMMs)
     monkeypatch.setattr(conv_module, "gemm_threads", lambda flops: workers)
-    monkeypatch.setattr(conv_module, "WORKERS", workers)
     for a, b in zip(run(), whole):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
     assert len(set(threads)) == workers  # forward and backward ran in that many threads
+
+
+@pytest.mark.parametrize("filters", [6, 4])  # input gradient by col2im, by correlation
+def test_quiet_and_busy_machines_give_the_same_floats(monkeypatch, filters):
+    """Lanes run in two threads on a quiet machine and one after the other beside a busy
+    core: same chunks, same order of every sum, so bit-identical results (float32)."""
+    r = np.random.default_rng(7)
+    x = r.standard_normal((9, 4, 10, 10)).astype(np.float32)
+    w = r.standard_normal((filters, 4, 3, 3)).astype(np.float32)
+    monkeypatch.setattr(conv_module.Windows, "chunk_bytes", 1)  # 9 chunks over 2 lanes
+
+    def run(threads):
+        monkeypatch.setattr(conv_module, "gemm_threads", lambda flops: threads)
+        ts = [Tensor(a, requires_grad=True) for a in (x, w)]
+        out = ops.conv2d(*ts, padding=1)
+        out.backward(np.sin(out.data))
+        return [out.data] + [t.grad.data for t in ts]
+
+    for quiet, busy in zip(run(2), run(1)):
+        assert np.array_equal(quiet, busy)
 
 
 # -- conv_transpose2d, conv2d_weight, conv1d, conv_transpose1d ------------------------------
