@@ -1,6 +1,8 @@
 """max_pool2d / avg_pool2d beyond the table: ties, padding semantics, layouts, errors."""
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ops
 from autograd import Tensor, grad
@@ -389,3 +391,36 @@ def test_channels_last_input_takes_the_strided_views(kernel, stride, padding, sh
 def test_max_pool_of_an_empty_batch():
     out, gx = _pool_grad(np.zeros((0, 3, 4, 4), np.float32), np.zeros((0, 3, 2, 2), np.float32), 2)
     assert out.shape == (0, 3, 2, 2) and gx.shape == (0, 3, 4, 4) and gx.dtype == np.float32
+
+
+@st.composite
+def _pool_problems(draw):
+    kh, kw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    sh, sw = draw(st.sampled_from([None, 1, 2, 3])), draw(st.integers(1, 3))
+    ph, pw = draw(st.integers(0, kh // 2)), draw(st.integers(0, kw // 2))
+    tiled = sh is None
+    stride = (kh, kw) if tiled else (sh, sw)
+    padding = (0, 0) if tiled else (ph, pw)
+    oh, ow = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    h = (oh - 1) * stride[0] + kh - 2 * padding[0] + draw(st.integers(0, stride[0] - 1))
+    w = (ow - 1) * stride[1] + kw - 2 * padding[1] + draw(st.integers(0, stride[1] - 1))
+    shape = (draw(st.integers(1, 3)), draw(st.integers(1, 3)), max(h, 1), max(w, 1))
+    return (kh, kw), stride, padding, shape, draw(st.booleans()), draw(st.booleans()), draw(st.integers(0, 99))
+
+
+@settings(max_examples=60, deadline=None)
+@given(_pool_problems(), st.sampled_from([np.float32, np.float64]))
+def test_max_pool_matches_the_reference_loop_on_any_geometry(problem, dtype):
+    kernel, stride, padding, shape, x_major, g_major, seed = problem
+    r = np.random.default_rng(seed)
+    x = _in_layout(np.maximum(r.integers(-2, 3, shape), 0).astype(dtype), x_major)  # many ties
+    out_shape = ops.max_pool2d(x, kernel, stride=stride, padding=padding).shape
+    g = _in_layout(r.standard_normal(out_shape).astype(dtype), g_major)
+    out, gx = _pool_grad(x, g, kernel, stride, padding)
+    expected_out, expected_gx = _reference_max_pool(x, g, kernel, stride, padding)
+    np.testing.assert_array_equal(out, expected_out)
+    tolerance = 1e-6 if dtype == np.float32 else 1e-14  # overlapping windows add in another order
+    np.testing.assert_allclose(gx, expected_gx, rtol=tolerance, atol=tolerance)
+    assert gx.dtype == dtype
+    order = [[axis for axis in np.argsort(a.strides, kind="stable") if a.shape[axis] > 1] for a in (gx, x)]
+    assert order[0] == order[1]  # x's memory layout (axes of length 1 have no place in it)
