@@ -126,6 +126,22 @@ def test_relu_of_large_arrays_in_every_layout(layout, g_layout, dtype):
     np.testing.assert_array_equal(a.grad.data, g * (a0 > 0))  # 0 at 0 and at NaN, as torch
 
 
+def test_relu_of_large_strided_views_and_float16():
+    """Reversed, broadcast and float16 input on the >= 1 MiB path: values, mask, dtypes."""
+    r = np.random.default_rng(7)
+    cases = [r.standard_normal((512, 1024)).astype(np.float32)[::-1, ::2],
+             np.broadcast_to(r.standard_normal(1024).astype(np.float32), (512, 1024)),
+             r.standard_normal((1024, 1024)).astype(np.float16)]
+    for a0 in cases:
+        a = Tensor(a0, requires_grad=True)
+        out = ops.relu(a)
+        assert out.dtype == a0.dtype
+        np.testing.assert_array_equal(out.data, np.maximum(a0, 0))
+        g = r.standard_normal(a0.shape).astype(a0.dtype)
+        out.backward(g)
+        np.testing.assert_array_equal(a.grad.data, g * (a0 > 0))
+
+
 def test_relu_outputs_alive_are_never_overwritten():
     """Outputs come from reused arrays: one still referenced (itself, a view, a saved
     gradient) is never handed out again."""
