@@ -451,3 +451,18 @@ def test_wgan_gp_gradient_penalty_matches_torch():
         np.testing.assert_allclose(t.grad.data, tt.grad.numpy(), rtol=1e-7, atol=1e-9,
                                    err_msg=f"parameter {i}")
     np.testing.assert_allclose(stats[0], tstats[0].numpy(), rtol=1e-10)
+
+
+@pytest.mark.parametrize("layout", ["contiguous", "channel-major", "strided"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_channel_sums_is_the_bias_gradient_in_every_layout(layout, dtype):
+    r = np.random.default_rng(9)
+    g = r.standard_normal((5, 3, 7, 6)).astype(dtype)
+    if layout == "channel-major":  # as conv2d's outputs and their gradients
+        g = np.ascontiguousarray(g.transpose(1, 0, 2, 3)).transpose(1, 0, 2, 3)
+    elif layout == "strided":
+        g = np.repeat(g, 2, axis=3)[..., ::2]
+    got = conv_module.channel_sums(g)
+    assert got.dtype == dtype and got.shape == (3,)
+    exact = g.astype(np.float64).sum(axis=(0, 2, 3))
+    np.testing.assert_allclose(got, exact, rtol=1e-5 if dtype == np.float32 else 1e-12)
