@@ -13,7 +13,7 @@ elements). Over tiling windows of an input stored with H, W innermost (C-contigu
 or conv2d's channel-major output) the forward reduces each window row first, then the
 rows: the first maximum of each row, then the first row holding the window's maximum,
 is the first maximum in row-major order (PyTorch's winner). 2x2 windows, the common
-case, run as whole-buffer passes (see `_max_2x2`). NaN propagates and, as in
+case, run as whole-buffer passes (see `_max_2x2_block`). NaN propagates and, as in
 PyTorch's scan, its window's gradient goes to the last NaN.
 
 Second derivatives: both VJPs are linear in g with constant routing (the saved winner
@@ -116,13 +116,23 @@ class _Pool2d(Function):
             for k, view in enumerate(self.views(buffer)):
                 view += part(k, ...)
             return buffer[:, :, ph:ph + H, pw:pw + W]
-        axis = self.layout[0]
-        step = max(1, CHUNK * shape[axis] // max(buffer.nbytes, 1))
-        for start in range(0, shape[axis], step):
-            block = (slice(None),) * axis + (slice(start, start + step),)
+        for block in self.blocks(buffer.nbytes):
             for k, view in enumerate(self.views(buffer[block])):
                 part(k, block, out=view)
         return buffer
+
+    def blocks(self, nbytes):
+        """Indices splitting (N, C, ...) arrays along the outermost axis in x's memory into
+        blocks of about CHUNK bytes of an array of `nbytes` (the passes over one block
+        then meet in cache)."""
+        axis, n = self.layout[0], self.x_shape[self.layout[0]]
+        step = max(1, CHUNK * n // max(nbytes, 1))
+        return [(slice(None),) * axis + (slice(start, start + step),) for start in range(0, max(n, 1), step)]
+
+    def empty_out(self, dtype):
+        """An uninitialised (N, C, OH, OW) array in x's memory layout."""
+        shape = self.x_shape[:2] + self.out_size
+        return np.empty([shape[i] for i in self.layout], dtype).transpose(np.argsort(self.layout))
 
 
 @register("max_pool2d")
@@ -133,15 +143,19 @@ class MaxPool2d(_Pool2d):
         self.setup(x, kernel_size, stride, padding)
         flat = self.flat_windows(x)
         if flat is not None:
-            tiled_max = _max_2x2 if self.kernel == (2, 2) else _tiled_max
-            out, arg = tiled_max(flat, nan=False)
+            out, arg = _tiled_max(flat, nan=False)
             if out.size and np.isnan(out.max()):  # rare: route NaN windows as torch (its last NaN)
-                out, arg = tiled_max(flat, nan=True)
+                out, arg = _tiled_max(flat, nan=True)
             self.save(self.from_flat(arg))
             return self.from_flat(out)
-        out, arg = _first_max(self.views(pad2d(x, self.padding, -np.inf)), nan=False)
-        if out.size and np.isnan(out.max()):
-            out, arg = _first_max(self.views(pad2d(x, self.padding, -np.inf)), nan=True)
+        xp = pad2d(x, self.padding, -np.inf)
+        out = self.empty_out(x.dtype)
+        arg = self.empty_out(np.min_scalar_type(self.kernel[0] * self.kernel[1] - 1))
+        for nan in (False, True):
+            for block in self.blocks(xp.nbytes):
+                _first_max(self.views(xp[block]), nan, out[block], arg[block])
+            if not (out.size and np.isnan(out.max())):  # else route NaN windows as torch
+                break
         self.save(arg)
         return out
 
@@ -157,42 +171,35 @@ class MaxPool2d(_Pool2d):
         return self.scatter(lambda k, block, out=None: np.multiply(g[block], arg[block] == k, out=out))
 
 
-def _first_max(views, nan):
-    """Elementwise max of `views` and the index of the winning view, PyTorch's scan order:
-    the first maximum, or with nan=True the last NaN where there is one.
+def _first_max(views, nan, out, arg):
+    """Elementwise max of `views` into out, and into arg the index of the winning view in
+    PyTorch's scan order: the first maximum, or with nan=True the last NaN where there is one.
 
-    The winner is the first strictly greater view (ties keep the earlier one); plain
-    integer arithmetic on 0/1 masks updates it (faster than copyto(..., where=)).
+    A view wins when strictly greater than the best so far (ties keep the earlier one);
+    plain integer arithmetic on 0/1 masks updates arg (faster than copyto(..., where=)).
     """
-    dtype = np.min_scalar_type(max(len(views) - 1, 1))
-    if len(views) == 1:
-        out = views[0].copy(order="K")  # keeps x's memory layout
-        return out, np.zeros_like(out, dtype=dtype)
-    best, arg = None, None
+    np.copyto(out, views[0])
+    arg.fill(0)
     for k, view in enumerate(views[1:], 1):
-        current = views[0] if best is None else best
-        hit = np.greater(view, current)
+        hit = np.greater(view, out)
         if nan:
             hit |= np.isnan(view)
-        hit = hit.view(np.uint8)
-        if arg is None:
-            arg = hit if dtype == np.uint8 else hit.astype(dtype)  # k == 1
-        else:
-            arg += hit * (k - arg)  # arg < k before, so no underflow
-        best = np.maximum(current, view, out=best)  # NaN propagates, as in PyTorch
-    return best, arg
+        arg += hit.view(np.uint8) * (k - arg)  # arg < k before, so no underflow
+        np.maximum(out, view, out=out)  # NaN propagates, as in PyTorch
 
 
-def _max_2x2(flat, nan):
-    """_tiled_max for 2x2 windows, in whole-buffer passes over blocks of rows of windows
-    (CHUNK bytes of x each: the temporaries stay small and in cache)."""
-    M, _, OW, _ = flat.shape
+def _tiled_max(flat, nan):
+    """Max and first arg-max (offset kh * KW + kw) of tiling windows `flat` (M, KH, OW, KW),
+    as (M, OW) arrays, computed over blocks of CHUNK bytes of x (the temporaries stay
+    small and in cache)."""
+    M, KH, OW, KW = flat.shape
     out = np.empty((M, OW), flat.dtype)
-    arg = np.empty((M, OW), np.uint8)
-    step = max(1, CHUNK // (4 * OW * flat.itemsize))
+    arg = np.empty((M, OW), np.min_scalar_type(KH * KW - 1))
+    kernel = _max_2x2_block if (KH, KW) == (2, 2) else _max_block
+    step = max(1, CHUNK // (KH * OW * KW * flat.itemsize))
     for start in range(0, M, step):
         block = slice(start, start + step)
-        _max_2x2_block(flat[block], nan, out[block], arg[block])
+        kernel(flat[block], nan, out[block], arg[block])
     return out, arg
 
 
@@ -241,31 +248,25 @@ def _max_2x2_block(flat, nan, out, arg):
 _LOW_FIRST = np.array([1, 0], np.uint8).view(np.uint16)[0] == 1  # a little-endian machine
 
 
-def _tiled_max(flat, nan):
-    """Max and first arg-max of tiling windows, from `flat` (M, KH, OW, KW).
+def _max_block(flat, nan, out, arg):
+    """_tiled_max's kernel for any KH x KW: columns first, then rows.
 
-    Columns first, then rows: the first maximum along each window row, then the first
-    row holding the window's maximum, is exactly the first maximum in row-major order.
-    The column step is one pass over x read with stride KW; the row step reads the
-    (M, KH, OW) row maxima. Returns (M, OW) max and offsets kh * KW + kw.
+    The first maximum along each window row, then the first row holding the window's
+    maximum, is exactly the first maximum in row-major order (and, with nan=True, the
+    last NaN composes the same way). The column step reads x with stride KW, the row
+    step the (M, KH, OW) row maxima.
     """
     M, KH, OW, KW = flat.shape
     cols = flat.reshape(M * KH * OW, KW)
-    row_max, col_arg = _first_max([cols[:, kw] for kw in range(KW)], nan)
-    row_max, col_arg = row_max.reshape(M, KH, OW), col_arg.reshape(M, KH, OW)
-    out, row_arg = _first_max([row_max[:, kh] for kh in range(KH)], nan)
-    if KH == 1:
-        return out, col_arg[:, 0].copy()
-    if KH == 2:  # the winning row's column: select with 0/1 arithmetic
-        col = col_arg[:, 0] + row_arg * (col_arg[:, 1] - col_arg[:, 0])
-    else:
-        col = np.take_along_axis(col_arg, row_arg[:, None].astype(np.intp), axis=1)[:, 0]
-    dtype = np.min_scalar_type(KH * KW - 1)
-    if KW == 1:
-        return out, row_arg.astype(dtype, copy=False)
-    col = col.astype(dtype, copy=False)
-    col += row_arg.astype(dtype, copy=False) * np.asarray(KW, dtype)
-    return out, col
+    row_max = np.empty((M, KH, OW), flat.dtype)
+    col_arg = np.empty((M, KH, OW), np.min_scalar_type(KW - 1))
+    _first_max([cols[:, kw] for kw in range(KW)], nan, row_max.reshape(-1), col_arg.reshape(-1))
+    row_arg = np.empty((M, OW), np.min_scalar_type(KH - 1))
+    _first_max([row_max[:, kh] for kh in range(KH)], nan, out, row_arg)
+    # the winning row's column
+    col = np.take_along_axis(col_arg, row_arg[:, None].astype(np.intp), axis=1)[:, 0]
+    np.multiply(row_arg, KW, out=arg, dtype=arg.dtype)
+    arg += col
 
 
 @register("avg_pool2d")
@@ -274,11 +275,14 @@ class AvgPool2d(_Pool2d):
 
     def forward(self, x, kernel_size, stride=None, padding=0):
         self.setup(x, kernel_size, stride, padding)
-        views = self.views(pad2d(x, self.padding))
-        out = views[0].copy(order="K")
-        for view in views[1:]:
-            out += view
-        out *= 1.0 / len(views)
+        xp = pad2d(x, self.padding)
+        out = self.empty_out(x.dtype)
+        for block in self.blocks(xp.nbytes):  # the passes over a block meet in cache
+            views, part = self.views(xp[block]), out[block]
+            np.copyto(part, views[0])
+            for view in views[1:]:
+                part += view
+            part *= 1.0 / len(views)
         return out
 
     def vjp(self, g):
