@@ -52,6 +52,7 @@ def memory_order(a):
 def memory_flat(a):
     """A 1-D view of a's elements in memory order when a is dense in some axis order
     (C-, F- or channel-major contiguous), else None (a padded or strided view)."""
+    a = np.asarray(a)  # a plain ndarray view (np.matrix would stay 2-D)
     order = memory_order(a)
     t = a.transpose(order)
     if not t.flags.c_contiguous:
