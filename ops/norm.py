@@ -17,8 +17,7 @@ import numpy as np
 
 from autograd.function import Function, register
 from autograd.tensor import apply
-from ops import _reuse
-from ops._blas import gemm_threads
+from ops import _lanes, _reuse
 from ops._util import check_float
 
 
@@ -57,26 +56,33 @@ def _per_channel(x):
 
 
 def _batch_norm_channels(x, weight, bias, eps):
-    """Training forward of batch norm, channel by channel: (out, mean, biased var, invstd)."""
+    """Training forward of batch norm, channel by channel: (out, mean, biased var, invstd).
+
+    The channels are independent: on a quiet machine two lanes (ops/_lanes.py) take every
+    other channel each, in two threads, with the same floats."""
     C = x.shape[1]
     count = x.size // C
     by_channel = np.moveaxis(x, 1, 0)  # (C, N, ...) views
     out = _reuse.empty_like(x)  # x's memory order, dense; reused between steps (no page faults)
     out_by_channel = np.moveaxis(out, 1, 0)
-    buffer = np.empty(by_channel.shape[1:], x.dtype)
-    flat, ones = buffer.reshape(count), np.ones(count, x.dtype)
+    ones = np.ones(count, x.dtype)
     mean, var = np.empty(C), np.empty(C)
-    gemm_threads(0)  # the dots below work on cached data: a second BLAS thread only waits
-    for c in range(C):
-        np.copyto(buffer, by_channel[c])  # one read of the channel; the rest stays in cache
-        mean[c] = (flat @ ones) / count  # BLAS dots: 5x faster than a float64 sum here
-        flat -= x.dtype.type(mean[c])
-        var[c] = (flat @ flat) / count
-        invstd = 1.0 / np.sqrt(var[c] + eps)
-        scale = invstd if weight is None else weight[c] * invstd
-        np.multiply(buffer, x.dtype.type(scale), out=out_by_channel[c])
-        if bias is not None:
-            out_by_channel[c] += bias[c]
+
+    def lane(channels):
+        buffer = np.empty(by_channel.shape[1:], x.dtype)
+        flat = buffer.reshape(count)
+        for c in channels:
+            np.copyto(buffer, by_channel[c])  # one read of the channel; the rest stays in cache
+            mean[c] = (flat @ ones) / count  # BLAS dots: 5x faster than a float64 sum here
+            flat -= x.dtype.type(mean[c])
+            var[c] = (flat @ flat) / count
+            invstd = 1.0 / np.sqrt(var[c] + eps)
+            scale = invstd if weight is None else weight[c] * invstd
+            np.multiply(buffer, x.dtype.type(scale), out=out_by_channel[c])
+            if bias is not None:
+                out_by_channel[c] += bias[c]
+
+    _lanes.run(lane, range(C), _lanes.count(x.size))  # the BLAS left at one thread
     return out, mean, var, 1.0 / np.sqrt(var + eps)
 
 
@@ -289,32 +295,36 @@ class BatchNorm(_Normalization):
         x_by_channel, g_by_channel = np.moveaxis(x, 1, 0), np.moveaxis(g, 1, 0)
         gx = _reuse.empty_like(x) if self.needs_grad(0) else None
         gx_by_channel = None if gx is None else np.moveaxis(gx, 1, 0)
-        centred = np.empty(x_by_channel.shape[1:], dtype)
-        flat_centred = centred.reshape(count)
         # g's channel blocks are read in place when contiguous (conv2d's channel-major
         # gradient, or C-contiguous g with one sample); else copied into a cached buffer
         dense_g = g.dtype == dtype and g_by_channel[0].flags.c_contiguous
-        upstream = None if dense_g else np.empty_like(centred)
         ones = np.ones(count, dtype)
         sum_g, sum_gxc = np.empty(C), np.empty(C)
-        gemm_threads(0)  # the dots below work on cached data: a second BLAS thread only waits
-        for c in range(C):
-            np.subtract(x_by_channel[c], dtype.type(self.mean[c]), out=centred)
-            if dense_g:
-                block = g_by_channel[c]
-                flat_upstream = block.reshape(count)
-            else:
-                block = upstream
-                np.copyto(upstream, g_by_channel[c])
-                flat_upstream = upstream.reshape(count)
-            sum_g[c] = flat_upstream @ ones
-            sum_gxc[c] = flat_upstream @ flat_centred
-            if gx is not None:
-                a = invstd64[c] if weight is None else weight[c] * invstd64[c]
-                centred *= dtype.type(-invstd64[c] ** 2 * sum_gxc[c] / count)
-                centred += block
-                centred -= dtype.type(sum_g[c] / count)  # in cache, not a pass over gx
-                np.multiply(centred, dtype.type(a), out=gx_by_channel[c])
+        mean = self.mean
+
+        def lane(channels):  # independent channels: two lanes in two threads when quiet
+            centred = np.empty(x_by_channel.shape[1:], dtype)
+            flat_centred = centred.reshape(count)
+            upstream = None if dense_g else np.empty_like(centred)
+            for c in channels:
+                np.subtract(x_by_channel[c], dtype.type(mean[c]), out=centred)
+                if dense_g:
+                    block = g_by_channel[c]
+                    flat_upstream = block.reshape(count)
+                else:
+                    block = upstream
+                    np.copyto(upstream, g_by_channel[c])
+                    flat_upstream = upstream.reshape(count)
+                sum_g[c] = flat_upstream @ ones
+                sum_gxc[c] = flat_upstream @ flat_centred
+                if gx is not None:
+                    a = invstd64[c] if weight is None else weight[c] * invstd64[c]
+                    centred *= dtype.type(-invstd64[c] ** 2 * sum_gxc[c] / count)
+                    centred += block
+                    centred -= dtype.type(sum_g[c] / count)  # in cache, not a pass over gx
+                    np.multiply(centred, dtype.type(a), out=gx_by_channel[c])
+
+        _lanes.run(lane, range(C), _lanes.count(x.size))  # the BLAS left at one thread
         gw = (invstd64 * sum_gxc).astype(dtype) if self.needs_grad(1) else None
         gb = sum_g.astype(dtype) if self.needs_grad(2) else None
         return gx, gw, gb

@@ -172,3 +172,22 @@ def test_relu_twice_differentiable_on_the_fast_path_matches_torch():
     (tg * tg).sum().backward()
     np.testing.assert_allclose(g.data, tg.detach().numpy(), rtol=1e-12)
     np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("layout, g_layout", [("channel_major", "padded"), ("padded", "contiguous")])
+def test_relu_same_floats_in_one_lane_or_two(monkeypatch, layout, g_layout):
+    """Blocks run in two threads on a quiet machine (ops._lanes), else in one."""
+    from ops import _lanes
+
+    shape = (4, 16, 64, 65)
+    a0, g = _laid_out(shape, layout, 11), _laid_out(shape, g_layout, 12)
+    results = []
+    for lanes in (1, 2):
+        monkeypatch.setattr(_lanes, "count", lambda size, lanes=lanes: lanes)
+        a = Tensor(a0, requires_grad=True)
+        out = ops.relu(a)
+        out.backward(g)
+        results.append((out.data.copy(), a.grad.data))
+    for one, two in zip(*results):
+        np.testing.assert_array_equal(one, two)
+    np.testing.assert_array_equal(results[1][0], np.maximum(a0, 0))

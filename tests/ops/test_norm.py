@@ -336,3 +336,25 @@ def test_batch_norm_outputs_alive_are_never_overwritten():
     for o, e in zip(outs, expected):
         np.testing.assert_array_equal(o.data, e)
     np.testing.assert_array_equal(x.grad.data, gx)
+
+
+@pytest.mark.parametrize("x_layout, g_layout", [("padded", "channel_major"), ("contiguous", "contiguous")])
+def test_batch_norm_same_floats_in_one_lane_or_two(monkeypatch, x_layout, g_layout):
+    """Channels run in two threads on a quiet machine (ops._lanes), else in one: the
+    output, running statistics and gradients are the same floats either way."""
+    from ops import _lanes
+
+    shape = (16, 5, 32, 32)
+    x0, upstream = _laid_out(shape, x_layout, 31, offset=1.0), _laid_out(shape, g_layout, 32)
+    r = np.random.default_rng(33)
+    w0, b0 = r.uniform(0.5, 1.5, 5).astype(np.float32), r.standard_normal(5).astype(np.float32)
+    results = []
+    for lanes in (1, 2):
+        monkeypatch.setattr(_lanes, "count", lambda size, lanes=lanes: lanes)
+        mean, var = np.zeros(5, np.float32), np.ones(5, np.float32)
+        ours = [Tensor(a, requires_grad=True) for a in (x0, w0, b0)]
+        out = ops.batch_norm(ours[0], mean, var, ours[1], ours[2], training=True)
+        out.backward(upstream)
+        results.append([out.data.copy(), mean, var] + [t.grad.data for t in ours])
+    for one, two in zip(*results):
+        np.testing.assert_array_equal(one, two)

@@ -1,0 +1,46 @@
+"""ops._lanes: pieces of a kernel cover every element once; lanes run them all."""
+import numpy as np
+import pytest
+
+from ops import _lanes
+
+
+def _layouts():
+    r = np.random.default_rng(0)
+    dense = r.standard_normal((4, 6, 8, 10))
+    channel_major = r.standard_normal((6, 4, 8, 10)).transpose(1, 0, 2, 3)
+    padded = r.standard_normal((6, 4, 8, 13))[..., 1:11].transpose(1, 0, 2, 3)
+    return {"dense": dense, "channel_major": channel_major, "padded": padded}
+
+
+@pytest.mark.parametrize("first", ["dense", "channel_major", "padded"])
+@pytest.mark.parametrize("last", ["dense", "channel_major"])
+@pytest.mark.parametrize("block", [1, 7, 100, 10_000])
+def test_pieces_cover_every_element_once_and_match(first, last, block):
+    arrays = _layouts()
+    a = arrays[first]
+    out = np.zeros_like(arrays[last])
+    hits = np.zeros(a.shape, np.int64)
+    for x, o, h in _lanes.pieces((a, out, np.zeros_like(out)), block):
+        assert x.shape == o.shape == h.shape
+        o += x  # the pieces of a and out are the same elements
+    np.testing.assert_array_equal(out, a)
+    for (o,) in _lanes.pieces((hits,), block):
+        o += 1
+    assert (hits == 1).all()
+
+
+@pytest.mark.parametrize("lanes", [1, 2, 3])
+def test_run_deals_pieces_round_robin_and_returns_lane_results_in_order(lanes):
+    seen = _lanes.run(lambda pieces: list(pieces), range(7), lanes)
+    assert seen == [list(range(7))[i::lanes] for i in range(lanes)]
+
+
+def test_run_raises_a_lanes_error():
+    def work(pieces):
+        if 1 in pieces:
+            raise ValueError("lane failed")
+        return pieces
+
+    with pytest.raises(ValueError, match="lane failed"):
+        _lanes.run(work, range(4), 2)
