@@ -44,3 +44,14 @@ def test_run_raises_a_lanes_error():
 
     with pytest.raises(ValueError, match="lane failed"):
         _lanes.run(work, range(4), 2)
+
+
+def test_lanes_work_in_a_forked_child():
+    """The pool thread does not survive fork: a child makes its own (no hang)."""
+    import multiprocessing
+
+    _lanes.run(lambda pieces: pieces, range(4), 2)  # the parent's pool exists
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1) as pool:
+        result = pool.apply_async(_lanes.run, (sorted, [3, 1, 2, 0], 2)).get(timeout=30)
+    assert result == [[2, 3], [0, 1]]
