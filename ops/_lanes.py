@@ -24,6 +24,16 @@ LANES = 2
 SPIN = 0.125  # s: OpenBLAS's idle worker threads spin this long after a multi-threaded call
 _executor = []
 _lock = threading.Lock()
+
+
+def _new_lock():  # a fork while another thread held the lock would leave the child's locked
+    global _lock
+    _lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_lock)
+
 _spinning_until = [0.0]
 
 

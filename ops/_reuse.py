@@ -44,6 +44,15 @@ _primed = []
 _lock = threading.Lock()
 
 
+def _new_lock():  # a fork while another thread held the lock would leave the child's locked
+    global _lock
+    _lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_lock)
+
+
 def memory_order(a):
     """a's axes from the largest stride to the smallest (ties keep axis order)."""
     return sorted(range(a.ndim), key=lambda i: -abs(a.strides[i]))
