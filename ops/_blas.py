@@ -1,28 +1,35 @@
-"""BLAS thread policy: how many threads NumPy's BLAS may use for the next GEMM.
+"""BLAS thread policy: NumPy's BLAS runs one thread; large work runs in two lanes of ours.
 
-OpenBLAS splits every GEMM over all its threads and the threads wait for each other at
-the end. When another process keeps a core busy, one of those threads is descheduled
-for whole time slices and the GEMM waits for it: on 2 cores beside one busy process, an
-MLP step measured 40 ms with 1 thread against 90-290 ms with 2. On small GEMMs the
-wake-up and hand-off of the second thread cost more than they save even on a quiet
-machine. So before each large GEMM the kernels call `gemm_threads(flops)`, which sets:
+OpenBLAS splits a GEMM over its own threads, and after a multi-threaded call its idle
+worker spins for about 125 ms (its THREAD_TIMEOUT, a full core of CPU time: measured).
+npgrad runs its memory-bound kernels (im2col, col2im, batch norm, relu, pooling) in two
+lanes of its own (`ops._lanes`, conv2d's `run_chunks`), and a spinning BLAS worker takes
+the core one of those lanes needs: the W3 step took 56.9 ms with threaded GEMMs in its
+linear layers against 38.6 ms with one-thread GEMMs (torch 22.7 ms, same run). So the
+BLAS stays at one thread, and `matmul` splits a large GEMM in two halves that run in two
+lanes, each a one-thread GEMM (the same floats as one call: every output element is the
+same dot product). `gemm_threads(flops)` says how many lanes work of that size may use
+now (and keeps the BLAS at one thread):
 
-- 1 thread for small GEMMs (fewer than SMALL_FLOPS multiply-adds);
-- 1 thread while other processes keep at least BUSY_CORES cores busy (measured from
-  /proc/stat minus this process's own CPU time, refreshed at most every INTERVAL s);
+- 1 for small work (fewer than SMALL_FLOPS multiply-adds): a thread hand-off costs more;
+- 1 while other processes keep at least BUSY_CORES cores busy (measured from /proc/stat
+  minus this process's own CPU time, refreshed at most every INTERVAL s): a lane that
+  waits for a descheduled core makes the step slower than one lane (an MLP step: 40 ms
+  with 1 thread against 90-290 ms with 2 beside a busy process);
 - otherwise the thread count the BLAS had at first use (the user's OPENBLAS_NUM_THREADS,
   OMP_NUM_THREADS or `threadpoolctl` limit is the ceiling, never raised).
 
-Setting the count is one C call (about 4 us), made only when it changes (read back
-each time, 0.7 us, since other code may set it too). The library is
-reached through threadpoolctl; without it (or without /proc) the policy does nothing.
-`NPGRAD_BLAS_THREADS=auto|off` (default auto) switches it; `policy(False)` does too.
+The library is reached through threadpoolctl; without it (or without /proc) the policy
+does nothing and the BLAS keeps its own threads. `NPGRAD_BLAS_THREADS=auto|off` (default
+auto) switches it; `policy(False)` does too and restores the BLAS's own thread count.
 """
 import os
 import time
 
-SMALL_FLOPS = 2_000_000  # multiply-adds below which one thread is enough: ~0.1 ms of work,
-# the order of OpenBLAS's cost to wake and join its second thread (an estimate, not tuned)
+import numpy as np
+
+SMALL_FLOPS = 4_000_000  # multiply-adds below which one lane is enough: ~0.05 ms of one-
+# thread GEMM, the order of the cost of handing work to a pool thread and joining it
 BUSY_CORES = 0.6  # other processes' CPU use (in cores) that makes us back off to 1 thread
 INTERVAL = 0.2  # seconds between two load measurements
 
@@ -102,17 +109,47 @@ def others_busy(now=None):
 
 
 def gemm_threads(flops):
-    """Set (and return) the BLAS thread count for a GEMM of `flops` multiply-adds."""
+    """Lanes (threads) that work of `flops` multiply-adds may use now: 1 or the BLAS's
+    original thread count; None when the policy is off. The BLAS itself stays at one."""
     if not _state["enabled"]:
         return None
     lib = _library()
     if not lib or _state["max"] <= 1:
         return None
-    threads = 1 if flops < SMALL_FLOPS or others_busy() else _state["max"]
-    if threads != lib.get_num_threads():  # read back (0.7 us): others may set it too
-        lib.set_num_threads(threads)
-    _state["current"] = threads
-    return threads
+    if _state["current"] != 1 or lib.get_num_threads() != 1:  # read back (0.7 us): others may set it
+        lib.set_num_threads(1)
+        _state["current"] = 1
+    return 1 if flops < SMALL_FLOPS or others_busy() else _state["max"]
+
+
+def matmul(a, b, out=None):
+    """a @ b (NumPy's matmul on ndarrays). A GEMM of SMALL_FLOPS multiply-adds or more is
+    split in two halves (the rows of a, or the columns of b when those are more), each a
+    one-thread GEMM into its half of the output, run in two lanes when `gemm_threads`
+    allows, else one after the other. The split depends on the shapes only, never on the
+    load: OpenBLAS's floats can depend on a GEMM's shape, so a split made only on a quiet
+    machine would make results depend on the load."""
+    if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)):
+        return a @ b  # Tensors (a VJP under create_graph): the recorded op
+    flops = a.size * b.shape[-1] if a.ndim >= 2 and b.ndim >= 2 else 0
+    lanes = gemm_threads(flops)
+    if lanes is None or flops < SMALL_FLOPS or max(a.shape[-2], b.shape[-1]) < 2:
+        return np.matmul(a, b, out=out)
+    m, n = a.shape[-2], b.shape[-1]
+    if out is None:
+        try:
+            shape = np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + (m, n)
+        except ValueError:
+            return np.matmul(a, b)  # NumPy's own error
+        out = np.empty(shape, np.result_type(a, b))
+    if m >= n:
+        parts = [(a[..., :m // 2, :], b, out[..., :m // 2, :]), (a[..., m // 2:, :], b, out[..., m // 2:, :])]
+    else:
+        parts = [(a, b[..., :n // 2], out[..., :n // 2]), (a, b[..., n // 2:], out[..., n // 2:])]
+    from ops import _lanes
+
+    _lanes.run(lambda mine: [np.matmul(x, y, out=o) for x, y, o in mine], parts, lanes)
+    return out
 
 
 def policy(enabled):

@@ -7,12 +7,12 @@ import numpy as np
 from autograd.function import Function, call, register
 from autograd.mode import default_rng, get_default_dtype
 from autograd.tensor import apply
-from ops._blas import gemm_threads
+from ops._blas import matmul
 
 
 def _probabilities(q, k, additive, scale):
     """softmax(q k^T * scale + additive) on the last axis, arrays or Tensors alike."""
-    scores = (q * scale) @ k.swapaxes(-1, -2)  # (..., L, S)
+    scores = matmul(q * scale, k.swapaxes(-1, -2))  # (..., L, S); large ones in two lanes
     if additive is not None:
         scores = scores + additive
     return call("softmax", scores, axis=-1)
@@ -58,28 +58,26 @@ class ScaledDotProductAttention(Function):
             else:
                 additive = attn_mask  # saved as the input itself: differentiable
         self.scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else float(scale)
-        gemm_threads(q.size * S)  # BLAS threads for this size and load (ops/_blas.py)
         p = _probabilities(q, k, additive, self.scale)
         keep = None
         if dropout_p > 0:
             keep = (default_rng(rng).random(p.shape, dtype=np.float32) >= dropout_p).astype(p.dtype)
             keep *= 1 / (1 - dropout_p) if dropout_p < 1 else 0.0
         self.save(q, k, v, additive, p, keep)
-        return (p if keep is None else p * keep) @ v
+        return matmul(p if keep is None else p * keep, v)
 
     def vjp(self, g):
         q, k, v, additive, p, keep = self.saved
-        gemm_threads(p.size * max(q.shape[-1], v.shape[-1]))
         if hasattr(g, "grad_fn"):  # the saved p would be a constant: recompute it
             p = _probabilities(q, k, additive, self.scale)
         dropped = p if keep is None else p * keep
-        dv = dropped.swapaxes(-1, -2) @ g  # (..., S, Ev)
-        dp = g @ v.swapaxes(-1, -2)  # (..., L, S)
+        dv = matmul(dropped.swapaxes(-1, -2), g)  # (..., S, Ev)
+        dp = matmul(g, v.swapaxes(-1, -2))  # (..., L, S)
         if keep is not None:
             dp = dp * keep
         ds = p * (dp - (dp * p).sum(axis=-1, keepdims=True))  # softmax's VJP
-        dq = (ds @ k) * self.scale
-        dk = (ds.swapaxes(-1, -2) @ q) * self.scale
+        dq = matmul(ds, k) * self.scale
+        dk = matmul(ds.swapaxes(-1, -2), q) * self.scale
         return dq, dk, dv, ds
 
 

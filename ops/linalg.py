@@ -11,7 +11,7 @@ import numpy as np
 from autograd.function import Function, call, register
 from autograd.tensor import Tensor, apply
 from ops import products
-from ops._blas import gemm_threads
+from ops._blas import gemm_threads, matmul as _matmul
 from ops._validate import rank
 
 __all__ = [
@@ -23,8 +23,8 @@ __all__ = [
 
 
 def _threads(*arrays):
-    """BLAS/LAPACK threads for O(n^3) work on these stacks (ops/_blas.py's policy: 1 thread
-    for small work or a busy machine, where 2 threads made eigh 100x slower)."""
+    """Before LAPACK's O(n^3) work on these stacks: the BLAS at one thread (ops/_blas.py's
+    policy; two threads beside a busy core made eigh 100x slower)."""
     gemm_threads(sum(a.size * a.shape[-1] for a in arrays if getattr(a, "ndim", 0) >= 2))
 
 
@@ -38,9 +38,8 @@ class MatMul(Function):
         if a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
             raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not match for a @ b")
         self.save(a, b)
-        gemm_threads(a.size * (b.shape[-1] if b.ndim > 1 else 1))  # threads for this size and load
         try:
-            return a @ b
+            return _matmul(a, b)  # large GEMMs in two lanes (ops/_blas.py)
         except ValueError:
             raise ValueError(f"matmul: batch dimensions of {a.shape} and {b.shape} cannot be broadcast") from None
 
@@ -54,13 +53,12 @@ class MatMul(Function):
         if b.ndim == 1:
             g = g.reshape(g.shape + (1,))
         ga = gb = None
-        gemm_threads(g.size * b2.shape[-2])
         if self.needs_grad(0):
-            ga = g @ b2.swapaxes(-1, -2)  # (..., n, k)
+            ga = _matmul(g, b2.swapaxes(-1, -2))  # (..., n, k)
             if a.ndim == 1:
                 ga = ga.reshape(ga.shape[:-2] + ga.shape[-1:])
         if self.needs_grad(1):
-            gb = a2.swapaxes(-1, -2) @ g  # (..., k, m)
+            gb = _matmul(a2.swapaxes(-1, -2), g)  # (..., k, m)
             if b.ndim == 1:
                 gb = gb.reshape(gb.shape[:-1])
         return ga, gb
@@ -80,8 +78,7 @@ class Linear(Function):
         if bias is not None and bias.shape != (weight.shape[0],):
             raise ValueError(f"linear: bias of shape {bias.shape} for weight of shape {weight.shape}")
         self.save(x, weight)
-        gemm_threads(x.size * weight.shape[0])  # threads for this size and load (ops/_blas.py)
-        out = x @ weight.T
+        out = _matmul(x, weight.T)  # large GEMMs in two lanes (ops/_blas.py)
         if bias is not None:
             out += bias
         return out
@@ -89,9 +86,8 @@ class Linear(Function):
     def vjp(self, g):
         x, weight = self.saved
         g2 = g.reshape((-1, g.shape[-1]))  # (N, out)
-        gemm_threads(g.size * weight.shape[1])
-        gx = g @ weight if self.needs_grad(0) else None
-        gw = g2.T @ x.reshape((-1, x.shape[-1])) if self.needs_grad(1) else None
+        gx = _matmul(g, weight) if self.needs_grad(0) else None
+        gw = _matmul(g2.T, x.reshape((-1, x.shape[-1]))) if self.needs_grad(1) else None
         gb = g2.sum(axis=0) if self.needs_grad(2) else None
         return gx, gw, gb
 

@@ -20,7 +20,7 @@ import numpy as np
 from autograd.function import Function, call, register
 from autograd.mode import get_default_dtype, is_grad_enabled
 from autograd.tensor import apply
-from ops._blas import gemm_threads
+from ops._blas import gemm_threads, matmul
 
 _KINDS = {"lstm": 4, "gru": 3, "rnn_tanh": 1, "rnn_relu": 1}
 
@@ -85,8 +85,7 @@ def _input_projection(x, w_ih, b_ih, b_hh, scale):
     """x (T, B, I) @ w_ih.T (+ biases), each gate row scaled; a new (T, B, G*H) array."""
     T, B, I = x.shape
     w = w_ih if scale is None else w_ih * scale[:, None]
-    gemm_threads(x.size * w.shape[0])  # BLAS threads for this size and load (ops/_blas.py)
-    out = (x.reshape(T * B, I) @ w.T).reshape(T, B, w.shape[0])
+    out = matmul(x.reshape(T * B, I), w.T).reshape(T, B, w.shape[0])  # in two lanes if large
     for b in (b_ih, b_hh):
         if b is not None:
             out += b if scale is None else b * scale
@@ -178,10 +177,9 @@ def _weight_grads(d_input, d_hidden, x, h_prev, w_ih):
     T, B, G = d_input.shape
     d_in = d_input.reshape(T * B, G)
     d_hid = d_in if d_hidden is None else d_hidden.reshape(T * B, G)
-    gemm_threads(d_in.size * max(x.shape[-1], h_prev.shape[-1]))
-    dx = (d_in @ w_ih).reshape(x.shape)
-    dw_ih = d_in.T @ x.reshape(T * B, -1)
-    dw_hh = d_hid.T @ h_prev.reshape(T * B, -1)
+    dx = matmul(d_in, w_ih).reshape(x.shape)  # each in two lanes if large (ops/_blas.py)
+    dw_ih = matmul(d_in.T, x.reshape(T * B, -1))
+    dw_hh = matmul(d_hid.T, h_prev.reshape(T * B, -1))
     if d_hidden is None:
         return dx, dw_ih, dw_hh, d_in.sum(axis=0)
     return dx, dw_ih, dw_hh, d_in.sum(axis=0), d_hid.sum(axis=0)

@@ -89,3 +89,31 @@ def test_a_worker_thread_does_not_take_the_policy_away_from_the_main_thread(poli
     assert _blas_threads() == 1
     _blas.policy(False)  # restores the full count from the main thread
     assert _blas_threads() == _blas._state["max"]
+
+
+@pytest.mark.parametrize("op, x_shape, w_shape", [("linear", (256, 300), (200, 300)),
+                                                   ("matmul", (6, 40, 300), (300, 900))])
+def test_large_gemms_keep_the_blas_at_one_thread_and_give_the_same_floats_quiet_or_busy(
+        policy_on, monkeypatch, op, x_shape, w_shape):
+    """Large GEMMs split in two halves: two lanes (threads) on a quiet machine, one after
+    the other beside a busy core, with a one-thread BLAS either way (no OpenBLAS worker
+    left spinning beside npgrad's own lanes) and the same floats."""
+    from ops import _lanes
+
+    if _blas._library() is False or _blas._state["max"] < 2:
+        pytest.skip("BLAS with a single thread")
+    r = np.random.default_rng(1)
+    x = r.standard_normal(x_shape).astype(np.float32)
+    w = r.standard_normal(w_shape).astype(np.float32)
+    lanes, original = [], _lanes.run
+    monkeypatch.setattr(_lanes, "run", lambda work, pieces, n: lanes.append(n) or original(work, pieces, n))
+
+    def product(busy):
+        monkeypatch.setattr(_blas, "others_busy", lambda now=None: busy)
+        return getattr(ops, op)(x, w).data
+
+    quiet, busy = product(False), product(True)
+    assert lanes == [2, 1]
+    assert _blas_threads() == 1
+    assert np.array_equal(quiet, busy)
+    np.testing.assert_allclose(quiet, x @ w.T if op == "linear" else x @ w, rtol=1e-4, atol=1e-4)
