@@ -40,6 +40,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from autograd.function import Function, call, register
 from autograd.tensor import apply
+from ops import _lanes
 from ops._blas import gemm_threads
 from ops._util import check_float
 
@@ -328,7 +329,6 @@ def col2im(cols, x_shape, kernel, stride=(1, 1), padding=(0, 0), dilation=(1, 1)
 # 1.00x, the whole W7 step 0.82x. (At load 1.5, with 8 sessions on the machine, an earlier
 # measurement of a shared-queue version had found 1.02-1.30x.)
 LANES = Windows.lanes
-_pool = []
 
 
 def run_chunks(work, windows, flops):
@@ -340,12 +340,8 @@ def run_chunks(work, windows, flops):
     threads = gemm_threads(flops)
     if len(lanes) < 2 or not threads or threads < 2:
         return [work(lane, windows.chunk) for lane in lanes]
-    gemm_threads(0)  # one BLAS thread per lane
-    if not _pool:
-        from concurrent.futures import ThreadPoolExecutor
-
-        _pool.append(ThreadPoolExecutor(LANES - 1, thread_name_prefix="npgrad-conv"))
-    futures = [_pool[0].submit(work, lane, windows.chunk) for lane in lanes[1:]]
+    executor = _lanes.pool()  # (the BLAS stays at one thread: ops/_blas.py)
+    futures = [executor.submit(work, lane, windows.chunk) for lane in lanes[1:]]
     first = work(lanes[0], windows.chunk)
     return [first] + [f.result() for f in futures]
 

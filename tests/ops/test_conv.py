@@ -466,3 +466,27 @@ def test_channel_sums_is_the_bias_gradient_in_every_layout(layout, dtype):
     assert got.dtype == dtype and got.shape == (3,)
     exact = g.astype(np.float64).sum(axis=(0, 2, 3))
     np.testing.assert_allclose(got, exact, rtol=1e-5 if dtype == np.float32 else 1e-12)
+
+
+def _conv_in_lanes(x, w):
+    """conv2d forward + backward (in a forked child too: it inherits the patched policy)."""
+    ts = [Tensor(a, requires_grad=True) for a in (x, w)]
+    out = ops.conv2d(*ts, padding=1)
+    out.backward(np.ones_like(out.data))
+    return out.data, ts[1].grad.data
+
+
+def test_conv_lanes_work_in_a_forked_child(monkeypatch):
+    """conv2d's second lane runs in ops._lanes' pool, which a forked child makes anew (a
+    pool thread inherited from the parent does not exist there: the child would hang)."""
+    import multiprocessing
+
+    monkeypatch.setattr(conv_module.Windows, "chunk_bytes", 1)  # a chunk per sample
+    r = np.random.default_rng(3)
+    x, w = r.standard_normal((4, 2, 5, 5)), r.standard_normal((3, 2, 3, 3))
+    monkeypatch.setattr(conv_module, "gemm_threads", lambda flops: 2)
+    expected = _conv_in_lanes(x, w)  # the parent's pool thread exists now
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        got = pool.apply_async(_conv_in_lanes, (x, w)).get(timeout=60)
+    for a, b in zip(got, expected):
+        np.testing.assert_array_equal(a, b)
