@@ -36,15 +36,21 @@ def median_time(fn, repeat):
     return statistics.median(times)
 
 
-def compare(npgrad_step, torch_step, rounds=7, repeat=5, warmup=2):
-    """Alternate the two steps for `rounds` rounds; return (npgrad median, torch median) in s."""
+def compare(npgrad_step, torch_step, rounds=7, repeat=5, warmup=2, settle=0.15):
+    """Alternate the two steps for `rounds` rounds; return (npgrad median, torch median) in s.
+
+    `settle`: seconds to wait after each round, so that neither library's round pays for
+    threads the other left spinning (OpenBLAS's idle worker spins ~125 ms after a
+    multi-threaded GEMM: without the wait, torch's W2 measured 7.7 ms instead of 3.8)."""
     for _ in range(warmup):
         npgrad_step()
         torch_step()
     ours, theirs = [], []
     for _ in range(rounds):
         ours.append(median_time(npgrad_step, repeat))
+        time.sleep(settle)
         theirs.append(median_time(torch_step, repeat))
+        time.sleep(settle)
     return statistics.median(ours), statistics.median(theirs)
 
 

@@ -1,23 +1,26 @@
-"""BLAS thread policy: NumPy's BLAS runs one thread; large work runs in two lanes of ours.
+"""BLAS thread policy: who runs the second core, NumPy's BLAS or npgrad's own lanes.
 
-OpenBLAS splits a GEMM over its own threads, and after a multi-threaded call its idle
-worker spins for about 125 ms (its THREAD_TIMEOUT, a full core of CPU time: measured).
-npgrad runs its memory-bound kernels (im2col, col2im, batch norm, relu, pooling) in two
-lanes of its own (`ops._lanes`, conv2d's `run_chunks`), and a spinning BLAS worker takes
-the core one of those lanes needs: the W3 step took 56.9 ms with threaded GEMMs in its
-linear layers against 38.6 ms with one-thread GEMMs (torch 22.7 ms, same run). So the
-BLAS stays at one thread, and `matmul` splits a large GEMM in two halves that run in two
-lanes, each a one-thread GEMM (the same floats as one call: every output element is the
-same dot product). `gemm_threads(flops)` says how many lanes work of that size may use
-now (and keeps the BLAS at one thread):
+npgrad runs its memory-bound kernels (im2col and col2im, batch norm, relu) in two lanes of
+its own (`ops._lanes`, conv2d's `run_chunks`), which ask `lanes(size)` first. OpenBLAS
+threads a large GEMM itself, and after a multi-threaded call its idle worker spins for
+about 125 ms (its THREAD_TIMEOUT, a full core: measured), taking the core a lane needs: a
+W3 step took 56.9 ms with threaded GEMMs in its linear layers against 38.6 ms with
+one-thread GEMMs (torch 22.7 ms, same run). So:
 
-- 1 for small work (fewer than SMALL_FLOPS multiply-adds): a thread hand-off costs more;
-- 1 while other processes keep at least BUSY_CORES cores busy (measured from /proc/stat
-  minus this process's own CPU time, refreshed at most every INTERVAL s): a lane that
-  waits for a descheduled core makes the step slower than one lane (an MLP step: 40 ms
-  with 1 thread against 90-290 ms with 2 beside a busy process);
-- otherwise the thread count the BLAS had at first use (the user's OPENBLAS_NUM_THREADS,
-  OMP_NUM_THREADS or `threadpoolctl` limit is the ceiling, never raised).
+- once lanes have run, for RECENT seconds the BLAS stays at one thread and a large GEMM
+  (`matmul`, `both`) runs in two halves, in two lanes (one after the other beside a busy
+  core: the same floats either way);
+- otherwise (a model with no lane work: an MLP, an RNN) `gemm_threads(flops)` gives the
+  BLAS its own threads for large GEMMs: its spinning workers take a GEMM faster than a
+  pool thread wakes (an MLP step 3.7 ms against 4.3 ms in lanes).
+
+Either way one thread is used for small work (fewer than SMALL_FLOPS multiply-adds: a
+hand-off costs more) and while other processes keep at least BUSY_CORES cores busy
+(measured from /proc/stat minus this process's own CPU time, refreshed at most every
+INTERVAL s): a thread that waits for a descheduled core makes a step slower than one
+thread (an MLP step: 40 ms with 1 thread against 90-290 ms with 2 beside a busy
+process). The most threads ever used is the count the BLAS had at first use (the user's
+OPENBLAS_NUM_THREADS, OMP_NUM_THREADS or `threadpoolctl` limit is the ceiling).
 
 The library is reached through threadpoolctl; without it (or without /proc) the policy
 does nothing and the BLAS keeps its own threads. `NPGRAD_BLAS_THREADS=auto|off` (default
@@ -32,9 +35,11 @@ SMALL_FLOPS = 4_000_000  # multiply-adds below which one lane is enough: ~0.05 m
 # thread GEMM, the order of the cost of handing work to a pool thread and joining it
 BUSY_CORES = 0.6  # other processes' CPU use (in cores) that makes us back off to 1 thread
 INTERVAL = 0.2  # seconds between two load measurements
+RECENT = 1.0  # seconds after lanes ran during which GEMMs run in lanes too (see `lanes`)
 
 _state = {"enabled": os.environ.get("NPGRAD_BLAS_THREADS", "auto") != "off", "lib": None,
-          "max": 1, "current": None, "checked": -1.0, "busy": False, "last": None}
+          "max": 1, "current": None, "checked": -1.0, "busy": False, "last": None,
+          "lanes_at": -1e9}
 
 
 def _library():
@@ -108,48 +113,97 @@ def others_busy(now=None):
     return _state["busy"]
 
 
-def gemm_threads(flops):
-    """Lanes (threads) that work of `flops` multiply-adds may use now: 1 or the BLAS's
-    original thread count; None when the policy is off. The BLAS itself stays at one."""
+def _allowed(flops):
+    """Threads work of `flops` multiply-adds may use now: 1 (small work, or other
+    processes busy) or the BLAS's original count; None when the policy is off."""
     if not _state["enabled"]:
         return None
     lib = _library()
     if not lib or _state["max"] <= 1:
         return None
-    if _state["current"] != 1 or lib.get_num_threads() != 1:  # read back (0.7 us): others may set it
-        lib.set_num_threads(1)
-        _state["current"] = 1
     return 1 if flops < SMALL_FLOPS or others_busy() else _state["max"]
 
 
+def _set_threads(threads):
+    lib = _state["lib"]
+    if _state["current"] != threads or lib.get_num_threads() != threads:  # read back (0.7 us)
+        lib.set_num_threads(threads)
+        _state["current"] = threads
+
+
+def _lanes_recently():
+    return time.monotonic() - _state["lanes_at"] < RECENT
+
+
+def lanes(flops):
+    """Lanes (threads of ours) that work of `flops` multiply-adds may run in now: 1 or the
+    BLAS's original thread count (None when the policy is off). Sets the BLAS to one
+    thread, and from then on for RECENT seconds large GEMMs run in lanes too."""
+    allowed = _allowed(flops)
+    if allowed is not None:
+        _set_threads(1)
+        if allowed > 1:
+            _state["lanes_at"] = time.monotonic()
+    return allowed
+
+
+def gemm_threads(flops):
+    """Set (and return) the BLAS's thread count for a GEMM (or LAPACK call) of `flops`
+    multiply-adds: its own threads when `_allowed` and no lanes ran in the last RECENT
+    seconds, else one. None when the policy is off."""
+    allowed = _allowed(flops)
+    if allowed is None:
+        return None
+    threads = 1 if _lanes_recently() else allowed
+    _set_threads(threads)
+    return threads
+
+
 def matmul(a, b, out=None):
-    """a @ b (NumPy's matmul on ndarrays). A GEMM of SMALL_FLOPS multiply-adds or more is
-    split in two halves (the rows of a, or the columns of b when those are more), each a
-    one-thread GEMM into its half of the output, run in two lanes when `gemm_threads`
-    allows, else one after the other. The split depends on the shapes only, never on the
-    load: OpenBLAS's floats can depend on a GEMM's shape, so a split made only on a quiet
-    machine would make results depend on the load."""
+    """a @ b (NumPy's matmul on ndarrays), threaded by the policy: by the BLAS itself, or,
+    while lanes are in use (see `lanes`), as two halves (the rows of a, or the columns of
+    b when those are more), each a one-thread GEMM into its half of the output, in two
+    lanes when the machine is quiet and one after the other when not: the same floats
+    either way (OpenBLAS's floats can depend on a GEMM's shape)."""
     if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)):
         return a @ b  # Tensors (a VJP under create_graph): the recorded op
     flops = a.size * b.shape[-1] if a.ndim >= 2 and b.ndim >= 2 else 0
-    lanes = gemm_threads(flops)
-    if lanes is None or flops < SMALL_FLOPS or max(a.shape[-2], b.shape[-1]) < 2:
+    if flops < SMALL_FLOPS or not _lanes_recently() or max(a.shape[-2], b.shape[-1]) < 2:
+        gemm_threads(flops)
         return np.matmul(a, b, out=out)
     m, n = a.shape[-2], b.shape[-1]
     if out is None:
-        try:
-            shape = np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + (m, n)
-        except ValueError:
-            return np.matmul(a, b)  # NumPy's own error
-        out = np.empty(shape, np.result_type(a, b))
+        if a.ndim == 2 and b.ndim == 2:
+            out = np.empty((m, n), np.result_type(a, b))
+        else:
+            try:
+                shape = np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + (m, n)
+            except ValueError:
+                return np.matmul(a, b)  # NumPy's own error
+            out = np.empty(shape, np.result_type(a, b))
     if m >= n:
-        parts = [(a[..., :m // 2, :], b, out[..., :m // 2, :]), (a[..., m // 2:, :], b, out[..., m // 2:, :])]
+        first, second = (a[..., :m // 2, :], b, out[..., :m // 2, :]), (a[..., m // 2:, :], b, out[..., m // 2:, :])
     else:
-        parts = [(a, b[..., :n // 2], out[..., :n // 2]), (a, b[..., n // 2:], out[..., n // 2:])]
+        first, second = (a, b[..., :n // 2], out[..., :n // 2]), (a, b[..., n // 2:], out[..., n // 2:])
+    both(lambda: np.matmul(*first[:2], out=first[2]), lambda: np.matmul(*second[:2], out=second[2]),
+         flops // 2)
+    return out
+
+
+def both(first, second, flops):
+    """(first(), second()): two independent BLAS jobs of about `flops` multiply-adds each:
+    while lanes are in use, the second in the lanes' pool thread when `lanes` allows,
+    each with one BLAS thread; else one after the other with the BLAS's own threads
+    (`gemm_threads`). Neither may use the pool itself (it has one thread)."""
     from ops import _lanes
 
-    _lanes.run(lambda mine: [np.matmul(x, y, out=o) for x, y, o in mine], parts, lanes)
-    return out
+    if not _lanes_recently():
+        gemm_threads(flops)
+        return first(), second()
+    if (lanes(flops) or 1) < 2 or _lanes.in_pool():
+        return first(), second()
+    other = _lanes.pool().submit(second)
+    return first(), other.result()
 
 
 def policy(enabled):

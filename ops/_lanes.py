@@ -17,7 +17,7 @@ was busy 9.3 against 9.4 ms (the policy then runs one lane).
 import os
 import threading
 
-from ops._blas import gemm_threads
+from ops._blas import lanes
 
 LANES = 2
 _executor = []
@@ -35,7 +35,7 @@ if hasattr(os, "register_at_fork"):
 
 def count(size):
     """Lanes to use now for a kernel over `size` elements: LANES or 1."""
-    threads = gemm_threads(size)
+    threads = lanes(size)
     return 1 if threads is None or threads < 2 else LANES
 
 
@@ -51,12 +51,17 @@ def pool():
         return _executor[0][1]
 
 
+def in_pool():
+    """Whether this thread is the pool's (work running there must not wait on the pool)."""
+    return threading.current_thread().name.startswith("npgrad-lanes")
+
+
 def run(work, pieces, lanes):
     """[work(pieces[0::lanes]), work(pieces[1::lanes]), ...]: the first lane in the
     calling thread, the others in pool threads (one after the other when lanes is 1)."""
     pieces = list(pieces)
     lanes = max(1, min(lanes, len(pieces)))
-    if lanes == 1:
+    if lanes == 1 or in_pool():
         return [work(pieces)]
     executor = pool()
     futures = [executor.submit(work, pieces[i::lanes]) for i in range(1, lanes)]

@@ -41,7 +41,7 @@ from numpy.lib.stride_tricks import as_strided
 from autograd.function import Function, call, register
 from autograd.tensor import apply
 from ops import _lanes
-from ops._blas import gemm_threads
+from ops._blas import lanes as allowed_lanes
 from ops._util import check_float
 
 
@@ -337,8 +337,8 @@ def run_chunks(work, windows, flops):
     grants a GEMM of `flops` multiply-adds more than one thread, else one after the other."""
     chunks = windows.chunks()
     lanes = [chunks[i::LANES] for i in range(min(LANES, len(chunks)))]
-    threads = gemm_threads(flops)
-    if len(lanes) < 2 or not threads or threads < 2:
+    threads = allowed_lanes(flops)
+    if len(lanes) < 2 or not threads or threads < 2 or _lanes.in_pool():
         return [work(lane, windows.chunk) for lane in lanes]
     executor = _lanes.pool()  # (the BLAS stays at one thread: ops/_blas.py)
     futures = [executor.submit(work, lane, windows.chunk) for lane in lanes[1:]]

@@ -11,7 +11,7 @@ import numpy as np
 from autograd.function import Function, call, register
 from autograd.tensor import Tensor, apply
 from ops import products
-from ops._blas import gemm_threads, matmul as _matmul
+from ops._blas import both, gemm_threads, matmul as _matmul
 from ops._validate import rank
 
 __all__ = [
@@ -26,6 +26,15 @@ def _threads(*arrays):
     """Before LAPACK's O(n^3) work on these stacks: the BLAS at one thread (ops/_blas.py's
     policy; two threads beside a busy core made eigh 100x slower)."""
     gemm_threads(sum(a.size * a.shape[-1] for a in arrays if getattr(a, "ndim", 0) >= 2))
+
+
+def _pair(first, second, g, flops):
+    """A VJP's two GEMMs (a None-returning one when a gradient is not needed): each one
+    whole one-thread call, in two lanes when large and the machine quiet (ops/_blas.py;
+    the same floats either way). Under create_graph (g a Tensor) they are recorded ops."""
+    if not isinstance(g, np.ndarray):
+        return first(), second()
+    return both(first, second, flops)
 
 
 @register("matmul")
@@ -52,15 +61,13 @@ class MatMul(Function):
             g = g.reshape(g.shape[:-1] + (1,) + g.shape[-1:]) if b.ndim > 1 else g.reshape(g.shape + (1,))
         if b.ndim == 1:
             g = g.reshape(g.shape + (1,))
-        ga = gb = None
-        if self.needs_grad(0):
-            ga = _matmul(g, b2.swapaxes(-1, -2))  # (..., n, k)
-            if a.ndim == 1:
-                ga = ga.reshape(ga.shape[:-2] + ga.shape[-1:])
-        if self.needs_grad(1):
-            gb = _matmul(a2.swapaxes(-1, -2), g)  # (..., k, m)
-            if b.ndim == 1:
-                gb = gb.reshape(gb.shape[:-1])
+        ga, gb = _pair(lambda: g @ b2.swapaxes(-1, -2) if self.needs_grad(0) else None,  # (..., n, k)
+                       lambda: a2.swapaxes(-1, -2) @ g if self.needs_grad(1) else None,  # (..., k, m)
+                       g, a2.shape[-1] * g.size)
+        if ga is not None and a.ndim == 1:
+            ga = ga.reshape(ga.shape[:-2] + ga.shape[-1:])
+        if gb is not None and b.ndim == 1:
+            gb = gb.reshape(gb.shape[:-1])
         return ga, gb
 
 
@@ -86,8 +93,9 @@ class Linear(Function):
     def vjp(self, g):
         x, weight = self.saved
         g2 = g.reshape((-1, g.shape[-1]))  # (N, out)
-        gx = _matmul(g, weight) if self.needs_grad(0) else None
-        gw = _matmul(g2.T, x.reshape((-1, x.shape[-1]))) if self.needs_grad(1) else None
+        gx, gw = _pair(lambda: g @ weight if self.needs_grad(0) else None,
+                       lambda: g2.T @ x.reshape((-1, x.shape[-1])) if self.needs_grad(1) else None,
+                       g, g.size * weight.shape[1])
         gb = g2.sum(axis=0) if self.needs_grad(2) else None
         return gx, gw, gb
 

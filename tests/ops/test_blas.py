@@ -93,11 +93,12 @@ def test_a_worker_thread_does_not_take_the_policy_away_from_the_main_thread(poli
 
 @pytest.mark.parametrize("op, x_shape, w_shape", [("linear", (256, 300), (200, 300)),
                                                    ("matmul", (6, 40, 300), (300, 900))])
-def test_large_gemms_keep_the_blas_at_one_thread_and_give_the_same_floats_quiet_or_busy(
+def test_while_lanes_run_large_gemms_run_in_lanes_with_the_same_floats_quiet_or_busy(
         policy_on, monkeypatch, op, x_shape, w_shape):
-    """Large GEMMs split in two halves: two lanes (threads) on a quiet machine, one after
-    the other beside a busy core, with a one-thread BLAS either way (no OpenBLAS worker
-    left spinning beside npgrad's own lanes) and the same floats."""
+    """While npgrad's own lanes are in use (a convnet), a large GEMM is split in two halves:
+    two lanes on a quiet machine, one after the other beside a busy core, with a
+    one-thread BLAS either way (no OpenBLAS worker left spinning beside the lanes) and
+    the same floats."""
     from ops import _lanes
 
     if _blas._library() is False or _blas._state["max"] < 2:
@@ -105,15 +106,36 @@ def test_large_gemms_keep_the_blas_at_one_thread_and_give_the_same_floats_quiet_
     r = np.random.default_rng(1)
     x = r.standard_normal(x_shape).astype(np.float32)
     w = r.standard_normal(w_shape).astype(np.float32)
-    lanes, original = [], _lanes.run
-    monkeypatch.setattr(_lanes, "run", lambda work, pieces, n: lanes.append(n) or original(work, pieces, n))
+    pooled, original = [], _lanes.pool
+    monkeypatch.setattr(_lanes, "pool", lambda: pooled.append(1) or original())
 
     def product(busy):
         monkeypatch.setattr(_blas, "others_busy", lambda now=None: busy)
+        assert _blas.lanes(10 ** 8) == (1 if busy else _blas._state["max"])  # lanes in use
         return getattr(ops, op)(x, w).data
 
-    quiet, busy = product(False), product(True)
-    assert lanes == [2, 1]
+    quiet = product(False)
+    assert len(pooled) >= 1  # the second half ran in the pool's thread
+    count = len(pooled)
+    busy = product(True)
+    assert len(pooled) == count  # both halves in the calling thread
     assert _blas_threads() == 1
     assert np.array_equal(quiet, busy)
     np.testing.assert_allclose(quiet, x @ w.T if op == "linear" else x @ w, rtol=1e-4, atol=1e-4)
+
+
+def test_without_lanes_large_gemms_use_the_blas_threads_and_lanes_take_them_back(
+        policy_on, monkeypatch):
+    """In a model with no lane work (an MLP) OpenBLAS threads large GEMMs itself (its
+    workers answer faster than a pool thread); lanes set it back to one thread."""
+    if _blas._library() is False or _blas._state["max"] < 2:
+        pytest.skip("BLAS with a single thread")
+    monkeypatch.setattr(_blas, "others_busy", lambda now=None: False)
+    monkeypatch.setitem(_blas._state, "lanes_at", -1e9)
+    r = np.random.default_rng(2)
+    x, w = r.standard_normal((256, 300)), r.standard_normal((200, 300))
+    ops.linear(x, w)
+    assert _blas_threads() == _blas._state["max"]
+    assert _blas.lanes(10 ** 8) == _blas._state["max"]
+    assert _blas_threads() == 1
+    assert _blas.gemm_threads(10 ** 8) == 1  # lanes ran just now: GEMMs stay in lanes

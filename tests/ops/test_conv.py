@@ -239,7 +239,7 @@ def test_sample_chunks_give_the_same_result(monkeypatch, wide, filters, workers,
 
     monkeypatch.setattr(conv_module, "run_chunks", spy)
     # the BLAS policy grants `workers` threads whatever the size (as for large GEMMs)
-    monkeypatch.setattr(conv_module, "gemm_threads", lambda flops: workers)
+    monkeypatch.setattr(conv_module, "allowed_lanes", lambda flops: workers)
     for a, b in zip(run(), whole):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
     assert len(set(threads)) == workers  # forward and backward ran in that many threads
@@ -255,7 +255,7 @@ def test_quiet_and_busy_machines_give_the_same_floats(monkeypatch, filters):
     monkeypatch.setattr(conv_module.Windows, "chunk_bytes", 1)  # 9 chunks over 2 lanes
 
     def run(threads):
-        monkeypatch.setattr(conv_module, "gemm_threads", lambda flops: threads)
+        monkeypatch.setattr(conv_module, "allowed_lanes", lambda flops: threads)
         ts = [Tensor(a, requires_grad=True) for a in (x, w)]
         out = ops.conv2d(*ts, padding=1)
         out.backward(np.sin(out.data))
@@ -484,7 +484,7 @@ def test_conv_lanes_work_in_a_forked_child(monkeypatch):
     monkeypatch.setattr(conv_module.Windows, "chunk_bytes", 1)  # a chunk per sample
     r = np.random.default_rng(3)
     x, w = r.standard_normal((4, 2, 5, 5)), r.standard_normal((3, 2, 3, 3))
-    monkeypatch.setattr(conv_module, "gemm_threads", lambda flops: 2)
+    monkeypatch.setattr(conv_module, "allowed_lanes", lambda flops: 2)
     expected = _conv_in_lanes(x, w)  # the parent's pool thread exists now
     with multiprocessing.get_context("fork").Pool(1) as pool:
         got = pool.apply_async(_conv_in_lanes, (x, w)).get(timeout=60)

@@ -61,7 +61,7 @@ def test_count_follows_the_blas_policy(monkeypatch):
     """Two lanes when the policy would thread a GEMM of that size, one when it would not
     or when the policy is off."""
     granted = {"threads": 2}
-    monkeypatch.setattr(_lanes, "gemm_threads", lambda flops: granted["threads"])
+    monkeypatch.setattr(_lanes, "lanes", lambda flops: granted["threads"])
     assert _lanes.count(10 ** 7) == 2
     granted["threads"] = 1
     assert _lanes.count(10 ** 7) == 1
