@@ -287,10 +287,17 @@ def _check_unmodified(node):
     """Raise if an array the node saved was changed in place after the node was recorded."""
     for s in node.saved:
         if isinstance(s, np.ndarray) and modified_since(s, node.epoch):
-            what = next((_describe(t) for t in node.inputs if t is not None and (
-                t.out_id in (id(s), id(_memory(s))) if isinstance(t, Function)
-                else _memory(t.data) is _memory(s))), f"an array of shape {s.shape}")
+            what = next((_describe(t) for t in node.inputs if t is not None and _holds(t, s)),
+                        f"an array of shape {s.shape}")
             raise RuntimeError(MODIFIED.format(op=node.name, what=what))
+
+
+def _holds(entry, array):
+    """Whether an entry of `node.inputs` (a leaf Tensor, or the node that made an input)
+    is `array` or shares its memory."""
+    if isinstance(entry, Function):
+        return entry.out_id in (id(array), id(_memory(array)))
+    return _memory(entry.data) is _memory(array)
 
 
 def retain(tensor):

@@ -28,6 +28,7 @@ auto) switches it; `policy(False)` does too and restores the BLAS's own thread c
 """
 import os
 import time
+from functools import partial
 
 import numpy as np
 
@@ -181,12 +182,11 @@ def matmul(a, b, out=None):
             except ValueError:
                 return np.matmul(a, b)  # NumPy's own error
             out = np.empty(shape, np.result_type(a, b))
-    if m >= n:
-        first, second = (a[..., :m // 2, :], b, out[..., :m // 2, :]), (a[..., m // 2:, :], b, out[..., m // 2:, :])
-    else:
-        first, second = (a, b[..., :n // 2], out[..., :n // 2]), (a, b[..., n // 2:], out[..., n // 2:])
-    both(lambda: np.matmul(*first[:2], out=first[2]), lambda: np.matmul(*second[:2], out=second[2]),
-         flops // 2)
+    if m >= n:  # halves of a's rows
+        halves = [(a[..., rows, :], b, out[..., rows, :]) for rows in (slice(m // 2), slice(m // 2, m))]
+    else:  # halves of b's columns
+        halves = [(a, b[..., cols], out[..., cols]) for cols in (slice(n // 2), slice(n // 2, n))]
+    both(*(partial(np.matmul, x, y, out=o) for x, y, o in halves), flops // 2)
     return out
 
 

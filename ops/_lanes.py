@@ -18,19 +18,11 @@ import os
 import threading
 
 from ops._blas import lanes
+from ops._util import ForkSafeLock
 
 LANES = 2
 _executor = []
-_lock = threading.Lock()
-
-
-def _new_lock():  # a fork while another thread held the lock would leave the child's locked
-    global _lock
-    _lock = threading.Lock()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_new_lock)
+_lock = ForkSafeLock()
 
 
 def count(size):

@@ -29,9 +29,10 @@ not raised: W6's peak RSS growth of 5 W3 steps is 31.6 MiB, 36.6 with NPGRAD_REU
 import os
 import sys
 import sysconfig
-import threading
 
 import numpy as np
+
+from ops._util import ForkSafeLock
 
 MIN_BYTES = 1 << 20  # arrays smaller than 1 MiB are not kept
 MAX_ARRAYS = 16  # arrays kept at most (all shapes together)
@@ -41,16 +42,7 @@ _ENABLED = (hasattr(sys, "getrefcount") and not sysconfig.get_config_var("Py_GIL
 _kept = []  # arrays, most recently handed out last
 _PRIME_BYTES = (32 << 20) - (1 << 16)  # just under glibc's DEFAULT_MMAP_THRESHOLD_MAX
 _primed = []
-_lock = threading.Lock()
-
-
-def _new_lock():  # a fork while another thread held the lock would leave the child's locked
-    global _lock
-    _lock = threading.Lock()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_new_lock)
+_lock = ForkSafeLock()
 
 
 def memory_order(a):

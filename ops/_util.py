@@ -1,4 +1,27 @@
-"""Small helpers shared by the rules: axis normalisation and reduced-shape bookkeeping."""
+"""Small helpers shared by the rules: axis normalisation, reduced-shape bookkeeping, and a
+lock that survives fork."""
+import os
+import threading
+
+
+class ForkSafeLock:
+    """A lock (`with lock:`) made anew in a forked child: a fork while another thread held
+    it would leave the child's copy locked for ever."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=self._renew)
+
+    def _renew(self):
+        self._lock = threading.Lock()
+
+    def __enter__(self):
+        self._lock.acquire()
+        return self
+
+    def __exit__(self, *exc):
+        self._lock.release()
 
 
 def normalize_axes(axis, ndim, op):

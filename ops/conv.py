@@ -333,17 +333,14 @@ LANES = Windows.lanes
 
 def run_chunks(work, windows, flops):
     """[work(chunks of lane 0, n), work(chunks of lane 1, n), ...] for the lanes that got
-    chunks (n: the most samples in a chunk), in parallel threads when the BLAS policy
-    grants a GEMM of `flops` multiply-adds more than one thread, else one after the other."""
+    chunks (n: the most samples in a chunk), in parallel threads (`ops._lanes.run`) when
+    the BLAS policy grants work of `flops` multiply-adds two, else one after the other."""
     chunks = windows.chunks()
     lanes = [chunks[i::LANES] for i in range(min(LANES, len(chunks)))]
     threads = allowed_lanes(flops)
-    if len(lanes) < 2 or not threads or threads < 2 or _lanes.in_pool():
-        return [work(lane, windows.chunk) for lane in lanes]
-    executor = _lanes.pool()  # (the BLAS stays at one thread: ops/_blas.py)
-    futures = [executor.submit(work, lane, windows.chunk) for lane in lanes[1:]]
-    first = work(lanes[0], windows.chunk)
-    return [first] + [f.result() for f in futures]
+    per_thread = _lanes.run(lambda mine: [work(lane, windows.chunk) for lane in mine], lanes,
+                            LANES if threads and threads >= 2 else 1)
+    return [result for results in per_thread for result in results]  # in lane order
 
 
 def conv_forward(x, weight, bias, windows, groups, grad_output=None):

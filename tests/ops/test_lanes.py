@@ -67,3 +67,39 @@ def test_count_follows_the_blas_policy(monkeypatch):
     assert _lanes.count(10 ** 7) == 1
     granted["threads"] = None
     assert _lanes.count(10 ** 7) == 1
+
+
+def test_a_lock_held_at_fork_is_free_in_the_child():
+    """ops._util.ForkSafeLock: a fork while another thread holds it (a lane, a reuse
+    lookup) leaves the child a free lock, not one locked for ever."""
+    import multiprocessing
+    import threading
+
+    from ops._util import ForkSafeLock
+
+    global _shared
+    lock = _shared = ForkSafeLock()  # the child inherits it (locks cannot be pickled)
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with lock:
+            held.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(30)
+    try:
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            assert pool.apply_async(_take).get(timeout=30) == "taken"
+    finally:
+        release.set()
+        holder.join()
+
+
+_shared = None
+
+
+def _take():
+    with _shared:
+        return "taken"
